@@ -1,0 +1,1 @@
+"""lucidnet: feed-forward neural networks with backpropagation written by hand on NumPy."""
