@@ -1,0 +1,139 @@
+"""One (workload, implementation) measurement in a fresh process; prints one JSON line.
+
+    python -m benchmarks.worker --workload mnist128 --impl fused --threads 2 --repeats 5 [--quick]
+
+The BLAS / OpenMP thread variables are set before NumPy is first imported, which is why this is a
+separate process per pair; the process's peak RSS (``ru_maxrss``) is then that implementation's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import time
+
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+               "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+MARK = "BENCH-RESULT "
+
+
+def set_threads(n: int) -> None:
+    if "numpy" in sys.modules:
+        raise RuntimeError("thread variables must be set before NumPy is imported")
+    for var in THREAD_VARS:
+        os.environ[var] = str(n)
+
+
+def peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def _timed(fn, repeats: int) -> tuple[list[float], object]:
+    times, out = [], None
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+        gc.enable()
+    return times, out
+
+
+def run_gemm(n: int, repeats: int) -> dict:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    A = rng.random((n, n), dtype=np.float32)
+    B = rng.random((n, n), dtype=np.float32)
+    C = np.empty((n, n), np.float32)
+    np.matmul(A, B, out=C)  # warm-up: thread pool start, page faults
+    times, _ = _timed(lambda: np.matmul(A, B, out=C), repeats)
+    return {"times": times, "flops": 2.0 * n**3, "per": "matmul"}
+
+
+def run_training(workload: str, impl: str, threads: int, repeats: int, quick: bool) -> dict:
+    from benchmarks import impls
+    from benchmarks.workloads import WORKLOADS, initial_weights, make_data
+    from benchmarks.workloads import quick as make_quick
+
+    w = WORKLOADS[workload]
+    if quick:
+        w = make_quick(w)
+    X, y, source = make_data(w)
+    rss_data = peak_rss_mib()
+    weights = initial_weights(w)
+    n = X.shape[0]
+    trainer = impls.make(impl, w, weights, threads, n)
+    # warm-up (not timed): imports, thread pools, first-touch of the buffers
+    if w.unit == "epoch":
+        k = min(n, 20 * (w.batch_size or n))
+        Xw, yw = X[:k], y[:k]
+    else:
+        Xw, yw = X, y
+    if hasattr(trainer, "prime"):
+        trainer.prime(Xw, yw)
+    trainer.reset()
+    trainer.train(Xw, yw)
+
+    def once():
+        trainer.reset()
+        t0 = time.perf_counter()
+        losses = trainer.train(X, y)
+        return time.perf_counter() - t0, losses
+
+    times, losses = [], []
+    for _ in range(repeats):
+        gc.collect()
+        gc.disable()
+        t, losses = once()
+        gc.enable()
+        times.append(t)
+    steps = w.steps_per_epoch(n) * w.epochs
+    return {
+        "times": times,
+        "per": w.unit,
+        "divisor": steps if w.unit == "step" else w.epochs,
+        "flops": w.flops_per_epoch(n) if w.unit == "epoch" else None,
+        "first_loss": float(losses[0]) if len(losses) else None,
+        "final_loss": float(losses[-1]) if len(losses) else None,
+        "n_losses": len(losses),
+        "n_samples": n,
+        "data": source,
+        "rss_data_mib": rss_data,
+    }
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--workload", required=True)
+    p.add_argument("--impl", default="numpy")
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--quick", action="store_true")
+    a = p.parse_args(argv)
+    set_threads(a.threads)
+    result = {"workload": a.workload, "impl": a.impl, "threads": a.threads}
+    try:
+        if a.workload == "gemm":
+            from benchmarks.workloads import GEMM_N
+
+            result.update(run_gemm(512 if a.quick else GEMM_N, a.repeats))
+        else:
+            result.update(run_training(a.workload, a.impl, a.threads, a.repeats, a.quick))
+    except ImportError as exc:
+        result["error"] = f"not installed: {exc.name or exc}"
+    except Exception as exc:  # reported in the table, never lost
+        result["error"] = f"{type(exc).__name__}: {exc}"
+    result["peak_rss_mib"] = peak_rss_mib()
+    print(MARK + json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
