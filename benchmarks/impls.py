@@ -1,8 +1,8 @@
 """The implementations under test, each behind the same two calls.
 
 ``make(name, workload, weights, threads)`` returns a ``Trainer``: ``trainer.reset()`` rebuilds the model
-from the shared initial weights (not timed) and ``trainer.train(X, y)`` trains ``workload.epochs`` epochs
-and returns the per-epoch losses (timed). Every trainer records its loss per epoch, for fairness.
+from the shared initial weights (not timed) and ``trainer.train(X, y, epochs)`` trains and returns the
+per-epoch losses (timed). Every trainer records its loss per epoch, for fairness.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class Trainer:
     def reset(self) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def train(self, X, y) -> list[float]:  # pragma: no cover - interface
+    def train(self, X, y, epochs: int) -> list[float]:  # pragma: no cover - interface
         raise NotImplementedError
 
 
@@ -33,8 +33,8 @@ class Fused(Trainer):
         w = self.w
         self.model = FusedMLP(self.weights, w.activations, w.loss, w.lr, self._max_batch, w.dtype)
 
-    def train(self, X, y):
-        return self.model.train(X, y, self.w.epochs, self.w.batch_size, self.w.shuffle, seed=0)
+    def train(self, X, y, epochs):
+        return self.model.train(X, y, epochs, self.w.batch_size, self.w.shuffle, seed=0)
 
     _max_batch = 1
 
@@ -55,10 +55,10 @@ class Lucidnet(Trainer):
         self.net.set_weights([p for W, b in self.weights for p in (W, b) if p is not None])
         self.optimizer = ln.SGD(lr=w.lr)
 
-    def train(self, X, y):
+    def train(self, X, y, epochs):
         w = self.w
         history = self.net.fit(
-            X, y, epochs=w.epochs, batch_size=w.batch_size, optimizer=self.optimizer, shuffle=w.shuffle, seed=0
+            X, y, epochs=epochs, batch_size=w.batch_size, optimizer=self.optimizer, shuffle=w.shuffle, seed=0
         )
         return list(history.loss)
 
@@ -94,7 +94,7 @@ class Torch(Trainer):
             self.loss_fn = lambda o, t: 0.5 * ((o - t) ** 2).sum()
         self.gen = torch.Generator().manual_seed(0)
 
-    def train(self, X, y):
+    def train(self, X, y, epochs):
         import torch
 
         w = self.w
@@ -103,7 +103,7 @@ class Torch(Trainer):
         B = n if w.batch_size is None else w.batch_size
         model, opt, loss_fn = self.model, self.opt, self.loss_fn
         losses = []
-        for _ in range(w.epochs):
+        for _ in range(epochs):
             total = 0.0
             perm = torch.randperm(n, generator=self.gen) if w.shuffle else None
             for s in range(0, n, B):
@@ -161,13 +161,13 @@ class Sklearn(Trainer):
         est = self.est
         est.coefs_ = [W.copy() for W, _ in self.weights]
         est.intercepts_ = [np.zeros(W.shape[1], W.dtype) if b is None else b.copy() for W, b in self.weights]
-        est.max_iter = self.w.epochs
         est.loss_curve_ = []
         est.t_ = 0
         est._no_improvement_count = 0
         est.best_loss_ = np.inf
 
-    def train(self, X, y):
+    def train(self, X, y, epochs):
+        self.est.max_iter = epochs
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # ConvergenceWarning: it runs exactly max_iter epochs by design
             self.est.fit(X, y.ravel() if y.ndim == 2 and y.shape[1] == 1 else y)

@@ -71,10 +71,11 @@ def machine_info() -> list[str]:
         "blas = c.CONFIG.get('Build Dependencies', {}).get('blas', {})\n"
         "out = {'numpy': numpy.__version__, 'blas': blas.get('name'), 'blas_version': blas.get('version'),"
         " 'blas_config': blas.get('openblas configuration')}\n"
-        "for mod in ('torch', 'sklearn'):\n"
+        "from importlib import metadata\n"
+        "for mod, dist in (('torch', 'torch'), ('sklearn', 'scikit-learn')):\n"
         "    try:\n"
-        "        out[mod] = __import__(mod).__version__\n"
-        "    except ImportError:\n"
+        "        out[mod] = metadata.version(dist)\n"
+        "    except metadata.PackageNotFoundError:\n"
         "        out[mod] = 'not installed'\n"
         "print(json.dumps(out))\n"
     )
@@ -113,12 +114,13 @@ def summarise(r: dict) -> dict:
     return r
 
 
-def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, elapsed: float) -> str:
+def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rounds: int, elapsed: float) -> str:
     lines = ["# lucidnet benchmark results", ""]
     if quick:
         lines += ["**Quick run** (a tenth of the work): not the reference figures.", ""]
     lines += [f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC with `python -m benchmarks"
-              f"{' --quick' if quick else ''}`, {repeats} timed runs per row after one warm-up, "
+              f"{' --quick' if quick else ''}`, {repeats} timed runs per row, taken "
+              f"in {rounds} interleaved round(s) of fresh worker processes (each after a warm-up), "
               f"{elapsed:.0f} s in all. Only ratios within one run count: this machine's speed drifts 20-35%.",
               ""]
     lines += machine_info() + [""]
@@ -190,6 +192,9 @@ def main(argv=None) -> int:
     p.add_argument("--only", default="", help="comma-separated workloads (" + ", ".join(WORKLOADS) + ", gemm)")
     p.add_argument("--impl", default="", help="comma-separated implementations (" + ", ".join(IMPLEMENTATIONS) + ")")
     p.add_argument("--repeats", type=int, default=None, help="timed runs per row (default 5, quick 3)")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="split the runs over this many interleaved rounds of fresh workers (default: one run per "
+                        "round; quick: 1)")
     p.add_argument("--output", default=None, help="markdown file (default benchmarks/RESULTS.md; quick: none)")
     a = p.parse_args(argv)
     only = [x for x in a.only.split(",") if x] or [*WORKLOADS, "gemm"]
@@ -209,17 +214,28 @@ def main(argv=None) -> int:
         for th in GEMM_THREADS:
             print(f"gemm, {th} thread(s) ...", file=sys.stderr, flush=True)
             gemm.append(summarise(run_worker("gemm", "numpy", th, repeats, a.quick)))
+    rounds = a.rounds or (1 if a.quick else repeats)
+    per_round = max(1, -(-repeats // rounds))
     for name in [x for x in only if x != "gemm"]:
         w = WORKLOADS[name]
+        merged: dict[str, dict] = {}
+        # the implementations take turns, round after round, so a slow spell of this shared machine
+        # lands on all of them rather than on one
+        for k in range(rounds):
+            for impl in impls:
+                print(f"{name}: {impl}, round {k + 1}/{rounds} ...", file=sys.stderr, flush=True)
+                r = run_worker(name, impl, w.threads, per_round, a.quick)
+                if impl not in merged or "error" in r:
+                    merged[impl] = r
+                elif "error" not in merged[impl]:
+                    merged[impl]["times"] += r["times"]
+                    merged[impl]["peak_rss_mib"] = max(merged[impl]["peak_rss_mib"], r["peak_rss_mib"])
         for impl in impls:
-            print(f"{name}: {impl} ...", file=sys.stderr, flush=True)
-            r = summarise(run_worker(name, impl, w.threads, repeats, a.quick))
+            r = summarise(merged[impl])
             results.append(r)
-            if "error" in r:
-                print(f"  {r['error']}", file=sys.stderr)
-            else:
-                print(f"  median {_fmt_time(r['median'], w.unit)}", file=sys.stderr)
-    text = render(results, gemm, a.quick, repeats, (dt.datetime.now() - t0).total_seconds())
+            msg = r["error"] if "error" in r else f"median {_fmt_time(r['median'], w.unit)}"
+            print(f"{name}: {impl}: {msg}", file=sys.stderr)
+    text = render(results, gemm, a.quick, repeats, rounds, (dt.datetime.now() - t0).total_seconds())
     if output:
         tmp = Path(output).with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")

@@ -57,50 +57,41 @@ def run_gemm(n: int, repeats: int) -> dict:
     return {"times": times, "flops": 2.0 * n**3, "per": "matmul"}
 
 
-def run_training(workload: str, impl: str, threads: int, repeats: int, quick: bool) -> dict:
+def measure(w, impl: str, threads: int, repeats: int) -> dict:
+    """Warm up once, then time ``repeats`` whole ``train`` calls of ``impl`` on workload ``w``."""
     from benchmarks import impls
-    from benchmarks.workloads import WORKLOADS, initial_weights, make_data
-    from benchmarks.workloads import quick as make_quick
+    from benchmarks.workloads import initial_weights, make_data
 
-    w = WORKLOADS[workload]
-    if quick:
-        w = make_quick(w)
     X, y, source = make_data(w)
     rss_data = peak_rss_mib()
-    weights = initial_weights(w)
     n = X.shape[0]
-    trainer = impls.make(impl, w, weights, threads, n)
-    # warm-up (not timed): imports, thread pools, first-touch of the buffers
+    trainer = impls.make(impl, w, initial_weights(w), threads, n)
+    # warm-up (not timed): imports, thread pools, first touch of the buffers; a tenth of the work
     if w.unit == "epoch":
         k = min(n, 20 * (w.batch_size or n))
-        Xw, yw = X[:k], y[:k]
+        Xw, yw, epochs = X[:k], y[:k], w.epochs
     else:
-        Xw, yw = X, y
+        Xw, yw, epochs = X, y, max(1, w.epochs // 10)
     if hasattr(trainer, "prime"):
         trainer.prime(Xw, yw)
     trainer.reset()
-    trainer.train(Xw, yw)
-
-    def once():
-        trainer.reset()
-        t0 = time.perf_counter()
-        losses = trainer.train(X, y)
-        return time.perf_counter() - t0, losses
-
+    trainer.train(Xw, yw, epochs)
     times, losses = [], []
     for _ in range(repeats):
+        trainer.reset()
         gc.collect()
         gc.disable()
-        t, losses = once()
+        t0 = time.perf_counter()
+        losses = trainer.train(X, y, w.epochs)
+        times.append(time.perf_counter() - t0)
         gc.enable()
-        times.append(t)
     steps = w.steps_per_epoch(n) * w.epochs
     return {
         "times": times,
         "per": w.unit,
         "divisor": steps if w.unit == "step" else w.epochs,
         "flops": w.flops_per_epoch(n) if w.unit == "epoch" else None,
-        "first_loss": float(losses[0]) if len(losses) else None,
+        "losses": [float(v) for v in losses[:3]] + [float(v) for v in losses[-1:]],
         "final_loss": float(losses[-1]) if len(losses) else None,
         "n_losses": len(losses),
         "n_samples": n,
@@ -125,7 +116,10 @@ def main(argv=None) -> int:
 
             result.update(run_gemm(512 if a.quick else GEMM_N, a.repeats))
         else:
-            result.update(run_training(a.workload, a.impl, a.threads, a.repeats, a.quick))
+            from benchmarks.workloads import WORKLOADS, quick
+
+            w = WORKLOADS[a.workload]
+            result.update(measure(quick(w) if a.quick else w, a.impl, a.threads, a.repeats))
     except ImportError as exc:
         result["error"] = f"not installed: {exc.name or exc}"
     except Exception as exc:  # reported in the table, never lost

@@ -83,8 +83,6 @@ NOTES = {
     ("sklearn", "mnist1024"): "own shuffle order",
     ("torch", "mnist128"): "own shuffle order (randperm + index)",
     ("torch", "mnist1024"): "own shuffle order (randperm + index)",
-    ("lucidnet", "mnist128"): "own shuffle order",
-    ("lucidnet", "mnist1024"): "own shuffle order",
 }
 
 #: the float32 GEMM peak: C = A·B with n×n operands, at 1 and 2 BLAS threads
@@ -156,6 +154,11 @@ def make_data(w: Workload):
 
     if w.data == "mnist":
         X, y, source = load_mnist("train", w.dtype)
+    elif w.data == "mnist-synthetic":  # MNIST-shaped noise, n_samples rows (for tests)
+        rng = np.random.default_rng(7)
+        n = w.n_samples or 60_000
+        X = rng.random((n, 784), dtype=np.float32).astype(w.dtype, copy=False)
+        y, source = rng.integers(0, 10, n), "synthetic"
     elif w.data == "xor":
         # the classic no-bias xor: the third input is a constant 1 that plays the bias
         X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=w.dtype)
