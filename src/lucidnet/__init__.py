@@ -12,7 +12,19 @@
 """
 
 from .activations import (
-    ACTIVATIONS, ELU, GELU, Activation, Identity, LeakyReLU, Maxout, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+    ACTIVATIONS,
+    ELU,
+    GELU,
+    Activation,
+    Identity,
+    LeakyReLU,
+    Maxout,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
     get_activation,
 )
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
@@ -20,7 +32,7 @@ from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
 from .layers import LAYERS, Dense, Dropout, Layer
-from .losses import LOSSES, BCE, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
+from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
 from .metrics import METRICS
 from .network import Network
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
@@ -30,15 +42,59 @@ from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "METRICS", "OPTIMIZERS",
-    "Activation", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "SiLU", "GELU", "Softmax",
-    "Maxout", "get_activation",
-    "Loss", "SSE", "HalfSSE", "MSE", "MAE", "Huber", "BCE", "CrossEntropy", "get_loss",
-    "Initializer", "get_initializer",
-    "Layer", "Dense", "Dropout", "Network",
-    "Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "get_optimizer",
-    "Callback", "LambdaCallback", "EarlyStopping", "History", "TrainState", "StepLR", "ExponentialLR",
+    "ACTIVATIONS",
+    "BCE",
+    "ELU",
+    "GELU",
+    "INITIALIZERS",
+    "LAYERS",
+    "LOSSES",
+    "MAE",
+    "METRICS",
+    "MSE",
+    "OPTIMIZERS",
+    "SGD",
+    "SSE",
+    "Activation",
+    "Adagrad",
+    "Adam",
+    "Callback",
+    "CrossEntropy",
+    "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "ExponentialLR",
+    "GradcheckReport",
+    "HalfSSE",
+    "History",
+    "Huber",
+    "Identity",
+    "Initializer",
+    "LabelEncoder",
+    "LambdaCallback",
+    "Layer",
+    "LeakyReLU",
+    "Loss",
+    "Maxout",
+    "Network",
+    "Optimizer",
+    "RMSprop",
+    "ReLU",
     "ReduceLROnPlateau",
-    "gradcheck", "GradcheckReport", "TrainingDivergedError", "Standardizer", "LabelEncoder", "one_hot",
+    "SiLU",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Standardizer",
+    "StepLR",
+    "Tanh",
+    "TrainState",
+    "TrainingDivergedError",
     "__version__",
+    "get_activation",
+    "get_initializer",
+    "get_loss",
+    "get_optimizer",
+    "gradcheck",
+    "one_hot",
 ]

@@ -46,7 +46,7 @@ class GradcheckReport:
         lines = [f"{'parameter':<10} {'shape':<12} {'checked':>8} {'rel. error':>11} {'max |Δ|':>10}"]
         for r in self.rows:
             lines.append(
-                f"{r['parameter']:<10} {str(tuple(r['shape'])):<12} {r['checked']:>8} "
+                f"{r['parameter']:<10} {tuple(r['shape'])!s:<12} {r['checked']:>8} "
                 f"{r['rel_error']:>11.2e} {r['max_abs_error']:>10.2e}"
             )
         verdict = "passed" if self.passed else "FAILED"
@@ -54,7 +54,7 @@ class GradcheckReport:
         return "\n".join(lines)
 
 
-def gradcheck(net: "Network", X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6,
+def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6,
               sample_weight: Any = None, max_entries: int | None = None, seed: int = 0) -> GradcheckReport:
     """Compare ``net``'s backpropagated gradients with central differences, in float64.
 
@@ -102,7 +102,7 @@ def gradcheck(net: "Network", X: Any, y: Any, eps: float = 1e-6, tol: float = 1e
         rows.append({
             "parameter": name,
             "shape": list(p.shape),
-            "checked": int(len(idx)),
+            "checked": len(idx),
             "rel_error": float(diff / denom) if denom > 0 else 0.0,
             "max_abs_error": float(np.max(np.abs(analytic - numeric), initial=0.0)),
         })

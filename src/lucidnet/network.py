@@ -17,7 +17,8 @@ Network(2 → 2 → 1, loss=half_sse, dtype=float64)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .callbacks import Callback, EarlyStopping, History
     from .optimizers import Optimizer
 
-_DTYPES = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
+_DTYPES: dict[str, np.dtype] = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
 
 
 class Network:
@@ -78,7 +79,7 @@ class Network:
         if key not in _DTYPES:
             raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
         self.layers = list(layers)
-        self.dtype = _DTYPES[key]
+        self.dtype: np.dtype = _DTYPES[key]
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.loss_fn = get_loss(loss)
@@ -178,10 +179,11 @@ class Network:
 
     def _penalty(self) -> float:
         e = 0.0
-        if self.l1:
-            e += self.l1 * sum(float(np.abs(layer.W).sum()) for layer in self._dense)
-        if self.l2:
-            e += 0.5 * self.l2 * sum(float(np.vdot(layer.W, layer.W)) for layer in self._dense)
+        for layer in self._dense:
+            if self.l1:
+                e += self.l1 * float(np.abs(layer.W).sum())
+            if self.l2:
+                e += 0.5 * self.l2 * float(np.vdot(layer.W, layer.W))
         return e
 
     def _loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
@@ -228,11 +230,11 @@ class Network:
 
     # ----------------------------------------------------------------- training
     def fit(self, X: Any, y: Any, epochs: int, batch_size: int | None = None,
-            optimizer: "Optimizer | str | dict[str, Any] | None" = None, shuffle: bool = True,
+            optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True,
             seed: int | None = None, validation_data: tuple[Any, ...] | None = None,
-            validation_split: float = 0.0, callbacks: Sequence["Callback"] = (),
-            early_stopping: "int | EarlyStopping | None" = None, metrics: Sequence[str] = (),
-            sample_weight: Any = None) -> "History":
+            validation_split: float = 0.0, callbacks: Sequence[Callback] = (),
+            early_stopping: int | EarlyStopping | None = None, metrics: Sequence[str] = (),
+            sample_weight: Any = None) -> History:
         """Train with mini-batch gradient descent; see ``lucidnet.training.fit`` for every argument."""
         from .training import fit
 
@@ -252,7 +254,7 @@ class Network:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> "Network":
+    def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> Network:
         """Build a network from ``get_config()`` output, with freshly drawn weights."""
         try:
             layers = [layer_from_config(c) for c in config["layers"]]
