@@ -23,13 +23,7 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a top-level folder, not part of 
 from benchmarks import impls, worker  # noqa: E402
 from benchmarks.fused import FusedMLP  # noqa: E402
 from benchmarks.workloads import WORKLOADS, Workload, initial_weights, make_data  # noqa: E402
-
-
-def require(module: str):
-    """Skip when an optional package is missing, but fail under CI=true, where everything is installed."""
-    if os.environ.get("CI") == "true":
-        return __import__(module)
-    return pytest.importorskip(module)
+from conftest import require  # noqa: E402  (skips locally, fails under CI=true)
 
 
 # a 784-16-10 stand-in for the MNIST workloads: same layers, losses and dtype, 300 synthetic samples
