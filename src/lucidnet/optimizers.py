@@ -49,7 +49,7 @@ class Optimizer:
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """One update of every θ_i in ``params`` (in place) from g_i in ``grads``."""
-        if not self.state:
+        if self._buffers and not self.state:
             self.state = {name: [np.zeros_like(p) for p in params] for name in self._buffers}
         self.t += 1
         for i, (p, g) in enumerate(zip(params, grads)):
