@@ -172,7 +172,7 @@ class Dense(Layer):
         self.delta = delta
         self.grad_W = self.x.T @ delta
         if self.b is not None:
-            self.grad_b = delta.sum(axis=0)
+            self.grad_b = np.add.reduce(delta, axis=0)  # = delta.sum(axis=0), without its Python wrapper
         return delta @ self.W.T if need_grad_x else None  # type: ignore[union-attr]
 
     def parameters(self) -> list[np.ndarray]:
