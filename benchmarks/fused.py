@@ -42,7 +42,8 @@ class FusedMLP:
         # o[l] holds net then o of layer l (in place); d[l] holds delta of layer l
         self.o = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]
         self.d = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]
-        self.t = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]  # scratch: 1 − o, or relu′
+        self.t = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]  # scratch: 1 − o
+        self.mask = [np.empty((B, W.shape[1]), bool) for W in self.W]  # scratch: relu′ = [net > 0]
         self.gW = [np.empty_like(W) for W in self.W]
         self.gb = [None if b is None else np.empty_like(b) for b in self.b]
         self.rowmax = np.empty((B, 1), self.dtype)
@@ -109,9 +110,10 @@ class FusedMLP:
                     np.subtract(1.0, a_prev, out=t)
                     g *= t
                     g *= a_prev
-                else:  # relu: o ≥ 0, so sign(o) is 1 where net > 0 and 0 elsewhere
-                    np.sign(a_prev, out=t)
-                    g *= t
+                else:  # relu: o > 0 exactly where net > 0
+                    mask = self.mask[l - 1][:m]
+                    np.greater(a_prev, 0.0, out=mask)
+                    g *= mask
             gW = self.gW[l]
             np.dot(a_prev.T, d, out=gW)
             gW *= self.lr

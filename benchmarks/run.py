@@ -109,6 +109,8 @@ def summarise(r: dict) -> dict:
     per = [t / r.get("divisor", 1) for t in r["times"]]
     r["median"] = statistics.median(per)
     r["min"], r["max"] = min(per), max(per)
+    if r.get("cpu_times"):
+        r["cpu_median"] = statistics.median(t / r.get("divisor", 1) for t in r["cpu_times"])
     if r.get("flops"):
         r["gflops"] = r["flops"] / (statistics.median(r["times"]) / r.get("divisor", 1)) / 1e9
     return r
@@ -138,23 +140,30 @@ def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rou
     lines += ["## Training", "",
               "Time per SGD step (workloads 1-3, the whole `fit` divided by its steps) or per epoch (4-5), the "
               "per-epoch loss recorded by every implementation. *× lucidnet*: this row's time over lucidnet's "
-              "(above 1: lucidnet is faster). Peak RSS: the worker process's `ru_maxrss` (data set included; "
+              "(above 1: lucidnet is faster). *CPU*: the median process CPU time per unit, all threads (it does "
+              "not count time the process waited for a core, so on 1 thread it is the steadier figure while other "
+              "work shares the machine; on 2 threads it includes BLAS threads spinning). Peak RSS: the worker process's `ru_maxrss` (data set included; "
               "*data* is the RSS after loading the data).", "",
-              "| workload | implementation | median | min–max | × lucidnet | GFLOP/s (% of peak) | peak RSS (data) "
+              "| workload | implementation | median | min–max | × lucidnet | CPU (× lucidnet) | GFLOP/s (% of peak) "
+              "| peak RSS (data) "
               "| final loss | notes |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     by_key = {(r["workload"], r["impl"]): r for r in results}
     for name, w in WORKLOADS.items():
         rows = [r for r in results if r["workload"] == name]
         if not rows:
             continue
         base = by_key.get((name, "lucidnet"), {}).get("median")
+        base_cpu = by_key.get((name, "lucidnet"), {}).get("cpu_median")
         for r in rows:
             label = IMPL_LABEL[r["impl"]]
             if "error" in r:
-                lines.append(f"| {name} | {label} | {r['error']} | | | | {r.get('peak_rss_mib', 0):.0f} MiB | | |")
+                lines.append(f"| {name} | {label} | {r['error']} | | | | | {r.get('peak_rss_mib', 0):.0f} MiB | | |")
                 continue
             ratio = f"{r['median'] / base:.2f}" if base else "–"
+            cpu = _fmt_time(r["cpu_median"], w.unit) if "cpu_median" in r else "–"
+            if base_cpu and "cpu_median" in r:
+                cpu += f" ({r['cpu_median'] / base_cpu:.2f})"
             gf = "–"
             if r.get("gflops"):
                 pk = peak.get(w.threads)
@@ -164,7 +173,7 @@ def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rou
                 note = "; ".join(x for x in [r.get("data", ""), note] if x)
             lines.append(
                 f"| {name} | {label} | {_fmt_time(r['median'], w.unit)} | {_fmt_time(r['min'], w.unit)}–"
-                f"{_fmt_time(r['max'], w.unit)} | {ratio} | {gf} | {r['peak_rss_mib']:.0f} MiB "
+                f"{_fmt_time(r['max'], w.unit)} | {ratio} | {cpu} | {gf} | {r['peak_rss_mib']:.0f} MiB "
                 f"({r['rss_data_mib']:.0f}) | {r['final_loss']:.5g} | {note} |"
             )
     lines += ["", "Workloads:", ""] + [f"- **{n}**: {w.title} ({w.threads} BLAS thread"
@@ -229,6 +238,7 @@ def main(argv=None) -> int:
                     merged[impl] = r
                 elif "error" not in merged[impl]:
                     merged[impl]["times"] += r["times"]
+                    merged[impl]["cpu_times"] += r["cpu_times"]
                     merged[impl]["peak_rss_mib"] = max(merged[impl]["peak_rss_mib"], r["peak_rss_mib"])
         for impl in impls:
             r = summarise(merged[impl])

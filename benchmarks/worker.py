@@ -76,18 +76,20 @@ def measure(w, impl: str, threads: int, repeats: int) -> dict:
         trainer.prime(Xw, yw)
     trainer.reset()
     trainer.train(Xw, yw, epochs)
-    times, losses = [], []
+    times, cpu, losses = [], [], []
     for _ in range(repeats):
         trainer.reset()
         gc.collect()
         gc.disable()
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         losses = trainer.train(X, y, w.epochs)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         gc.enable()
     steps = w.steps_per_epoch(n) * w.epochs
     return {
         "times": times,
+        "cpu_times": cpu,
         "per": w.unit,
         "divisor": steps if w.unit == "step" else w.epochs,
         "flops": w.flops_per_epoch(n) if w.unit == "epoch" else None,
