@@ -89,10 +89,12 @@ ANCHORS = {
         "title": "784-800-10 relu, softmax cross-entropy (LeCun's table: Simard et al. 2003)",
         "published": "1.6% test error", "goal": ("error", 0.016),
         "sizes": (784, 800, 10), "activations": ("relu", "softmax"), "loss": "cross_entropy",
-        "init": "he_normal", "bias_init": None, "dtype": "float32", "train": 60_000,
-        "optimizer": lambda: ln.SGD(lr=0.02, momentum=0.9, nesterov=True), "batch_size": 100, "epochs": 20,
-        "l2": 1e-4, "schedule": lambda: [ln.StepLR(step_size=8, gamma=0.2)],
-        "setup": "SGD lr 0.02, Nesterov momentum 0.9, ×0.2 every 8 epochs, batch 100, l2 1e-4, He init, float32",
+        "init": "he_normal", "bias_init": None, "dtype": "float32", "train": 60_000, "dropout": 0.5,
+        "optimizer": lambda: ln.SGD(lr=0.05, momentum=0.9, nesterov=True), "batch_size": 100, "epochs": 30,
+        "l2": 0.0, "schedule": lambda: [ln.StepLR(step_size=12, gamma=0.2)],
+        "setup": "Dropout(0.5) on the 800 hidden units; SGD lr 0.05, Nesterov momentum 0.9, ×0.2 every 12 "
+                 "epochs, batch 100, He init, float32 (a first try without dropout, lr 0.02, l2 1e-4, 20 epochs, "
+                 "reached 2.05% error)",
     },
     "lecun300": {
         "title": "784-300-10 sigmoid, MSE (LeCun's table: 2-layer NN, 300 hidden units, mean square error)",
@@ -113,10 +115,11 @@ def run_anchor(name: str, spec: dict, data: dict, epochs: int | None, seed: int 
     Xtr, ytr, Xte, yte = data[spec["dtype"]]
     n = spec["train"]
     X, y = Xtr[:n], ytr[:n]
-    layers = [
-        ln.Dense(i, o, activation=a, init=spec["init"], bias_init=spec["bias_init"])
-        for i, o, a in zip(spec["sizes"][:-1], spec["sizes"][1:], spec["activations"])
-    ]
+    layers: list = []
+    for i, o, a in zip(spec["sizes"][:-1], spec["sizes"][1:], spec["activations"]):
+        if layers and spec.get("dropout"):
+            layers.append(ln.Dropout(spec["dropout"]))
+        layers.append(ln.Dense(i, o, activation=a, init=spec["init"], bias_init=spec["bias_init"]))
     net = ln.Network(layers, loss=spec["loss"], dtype=spec["dtype"], seed=seed, l2=spec["l2"])
     # class indices for cross_entropy; one-hot rows for the per-output losses
     target = y if spec["loss"] == "cross_entropy" else ln.one_hot(y, 10, spec["dtype"])
@@ -157,12 +160,15 @@ def write_table(results: dict) -> None:
         "| network | published | lucidnet | goal met | epochs | wall time (BLAS threads) | how |",
         "|---|---|---:|:---:|---:|---:|---|",
     ]
-    for name, spec in ANCHORS.items():
-        r = results.get(name)
-        if r is None:
-            continue
+    rows = [(key, r) for name in ANCHORS for key, r in results.items() if key.split(" (")[0] == name]
+    for key, r in rows:
+        spec = ANCHORS[r["name"]]
         kind, bound = spec["goal"]
         fig = f"{100 * r['accuracy']:.2f}% accuracy" if kind == "accuracy" else f"{100 * r['error']:.2f}% error"
+        fig += f" (best epoch {100 * r.get('best_epoch_accuracy', max(r['per_epoch'])):.2f}%"
+        if r.get("validation_accuracy") is not None:
+            fig += f"; validation {100 * r['validation_accuracy']:.2f}%"
+        fig = fig + f"; seed {r.get('seed', 0)})"
         goal = f"≥ {100 * bound:g}%" if kind == "accuracy" else f"≤ {100 * bound:g}% error"
         lines.append(f"| {spec['title']} | {spec['published']} | {fig} | {'yes' if r['met'] else '**no**'} ({goal}) "
                      f"| {r['epochs']} | {r['wall_s'] / 60:.1f} min ({r.get('threads', '?')}) | {spec['setup']} |")
@@ -179,6 +185,7 @@ def main(argv=None) -> int:
     p.add_argument("--threads", default="1", help="BLAS threads (set before NumPy loads)")
     p.add_argument("--epochs", type=int, default=None,
                    help="override every anchor's epochs (a smoke run: prints, writes nothing)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the weights and the shuffling (default 0)")
     p.add_argument("--train", type=int, default=None, help="train on this many samples (smoke runs)")
     a = p.parse_args(argv)
     names = [x for x in a.only.split(",") if x] or list(ANCHORS)
@@ -195,8 +202,8 @@ def main(argv=None) -> int:
     results = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
     for name in names:
         spec = dict(ANCHORS[name], train=a.train or ANCHORS[name]["train"])
-        results[name] = run_anchor(name, spec, data, a.epochs)
-        r = results[name]
+        key = name if a.seed == 0 else f"{name} (seed {a.seed})"
+        results[key] = r = run_anchor(name, spec, data, a.epochs, seed=a.seed)
         print(f"{name}: test accuracy {r['accuracy']:.4f} after {r['epochs']} epochs, {r['wall_s']:.0f} s",
               flush=True)
         if a.epochs is None and a.train is None:  # a smoke run with fewer epochs does not overwrite the table

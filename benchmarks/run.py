@@ -125,7 +125,13 @@ def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rou
               f"in {rounds} interleaved round(s) of fresh worker processes (each after a warm-up), "
               f"{elapsed:.0f} s in all. Only ratios within one run count: this machine's speed drifts 20-35%.",
               ""]
-    lines += machine_info() + [""]
+    lines += machine_info()
+    try:
+        lines.append("- load average (1, 5, 15 min) at the end of the run: "
+                     + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + " (other work shares this machine)")
+    except OSError:
+        pass
+    lines.append("")
     peak = {g["threads"]: g.get("gflops") for g in gemm if "error" not in g}
     if gemm:
         lines += ["## float32 GEMM peak (2048³ matmul)", "", "| BLAS threads | median | min–max | GFLOP/s |",
