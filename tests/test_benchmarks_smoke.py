@@ -122,3 +122,56 @@ def test_unknown_workload_is_a_clear_error(capsys):
     with pytest.raises(SystemExit):
         main(["--only", "cifar"])
     assert "unknown workload 'cifar'; choose from xor, house" in capsys.readouterr().err
+
+
+def nielsen_step(weights, biases, x, y, eta, lmbda, n, cost):
+    """One mini-batch step of Nielsen's network.py / network2.py, sample by sample, as he writes it."""
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    nabla_w = [np.zeros_like(w) for w in weights]
+    nabla_b = [np.zeros_like(b) for b in biases]
+    for xs, ys in zip(x, y):
+        a, acts, zs = xs[:, None], [xs[:, None]], []
+        for w, b in zip(weights, biases):  # his W is (n_out, n_in): a column-vector convention
+            zs.append(w @ a + b)
+            a = sig(zs[-1])
+            acts.append(a)
+        delta = a - ys[:, None]
+        if cost == "quadratic":
+            delta = delta * a * (1 - a)
+        for layer in range(len(weights) - 1, -1, -1):
+            nabla_w[layer] += delta @ acts[layer].T
+            nabla_b[layer] += delta
+            if layer:
+                s = acts[layer]
+                delta = (weights[layer].T @ delta) * s * (1 - s)
+    m = len(x)
+    new_w = [(1 - eta * lmbda / n) * w - eta / m * nw for w, nw in zip(weights, nabla_w)]
+    new_b = [b - eta / m * nb for b, nb in zip(biases, nabla_b)]
+    return new_w, new_b
+
+
+@pytest.mark.parametrize("cost", ["quadratic", "cross_entropy"])
+def test_accuracy_script_converts_nielsens_eta_and_lambda_exactly(cost):
+    # the conversions written in benchmarks/accuracy.py: quadratic → half_sse with lr η/m;
+    # cross-entropy → bce with lr 10η (10 outputs) and l2 λ/(10 n)
+    import lucidnet as ln
+
+    rng = np.random.default_rng(3)
+    sizes, m, eta, n = (6, 5, 10), 10, (3.0 if cost == "quadratic" else 0.5), 50_000
+    lmbda = 0.0 if cost == "quadratic" else 5.0
+    Ws = [rng.normal(size=(o, i)) / np.sqrt(i) for i, o in zip(sizes[:-1], sizes[1:])]
+    bs = [rng.normal(size=(o, 1)) for o in sizes[1:]]
+    x = rng.random((m, sizes[0]))
+    y = np.eye(10)[rng.integers(0, 10, m)]
+    want_w, want_b = nielsen_step(Ws, bs, x, y, eta, lmbda, n, cost)
+
+    layers = [ln.Dense(i, o, activation="sigmoid", init=W.T, bias_init=b.ravel())
+              for i, o, W, b in zip(sizes[:-1], sizes[1:], Ws, bs)]
+    if cost == "quadratic":
+        net, lr = ln.Network(layers, loss="half_sse"), eta / m
+    else:
+        net, lr = ln.Network(layers, loss="bce", l2=lmbda / (10 * n)), 10 * eta
+    net.fit(x, y, epochs=1, batch_size=m, optimizer=ln.SGD(lr=lr), shuffle=False)
+    for layer, W, b in zip(net.layers, want_w, want_b):
+        np.testing.assert_allclose(layer.W, W.T, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(layer.b, b.ravel(), rtol=1e-12, atol=1e-14)
