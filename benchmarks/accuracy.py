@@ -32,7 +32,9 @@ lucidnet's SGD does θ ← θ − lr·∂E/∂θ with E over the batch, so the u
   the update of Nielsen's quadratic cost with rate η is lr = 5·η. η 3.0 (lr 15) drives the 300 sigmoid
   outputs into saturation at 0 (test accuracy stays at chance), so this anchor uses lr 3.0, i.e. η 0.6.
 * Initialisation as Nielsen's: network.py draws W, b ~ N(0, 1) (``init="normal"``); network2.py draws
-  W ~ N(0, 1/n_in), b ~ N(0, 1) (``init="lecun", bias_init="normal"``).
+  W ~ N(0, 1/n_in), b ~ N(0, 1) by default (``init="lecun", bias_init="normal"``), but the run behind his
+  97.92% (ch. 3, "Regularization") calls ``net.large_weight_initializer()`` first, i.e. N(0, 1) again, and
+  reports the accuracy on his validation set: the table gives both that and the test accuracy.
 * Data as Nielsen's: his training set is the first 50,000 of the 60,000 training images (the last 10,000
   are his validation set, unused here); test accuracy is on the 10,000 test images. The LeCun-table
   anchors train on all 60,000, as in that table.
@@ -61,10 +63,10 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import lucidnet as ln  # noqa: E402
-from benchmarks.workloads import ROOT, find_mnist_dir, load_mnist  # noqa: E402
+import lucidnet as ln
+from benchmarks.workloads import ROOT, find_mnist_dir, load_mnist
 
 #: name -> the anchor: what it trains, and the published figure it must reach
 ANCHORS = {
@@ -77,8 +79,19 @@ ANCHORS = {
         "setup": "half_sse (sum over the batch), SGD lr 0.3 = η/m, W, b ~ N(0, 1), float64",
     },
     "nielsen2": {
-        "title": "784-100-10 sigmoid, cross-entropy, L2 λ 5.0, mini-batch 10, η 0.5 (Nielsen's network2.py)",
-        "published": "97.92% accuracy (Nielsen, ch. 3)", "goal": ("accuracy", 0.979),
+        "title": "784-100-10 sigmoid, cross-entropy, L2 λ 5.0, mini-batch 10, η 0.5 (Nielsen's network2.py, "
+                 "his regularisation run: large_weight_initializer)",
+        "published": "97.92% on the validation set (Nielsen, ch. 3)", "goal": ("accuracy", 0.979),
+        "goal_on": "validation",
+        "sizes": (784, 100, 10), "activations": ("sigmoid", "sigmoid"), "loss": "bce",
+        "init": "normal", "bias_init": None, "dtype": "float64", "train": 50_000,
+        "optimizer": lambda: ln.SGD(lr=10 * 0.5), "batch_size": 10, "epochs": 30, "l2": 5.0 / (10 * 50_000),
+        "setup": "bce (mean over elements) + sigmoid, SGD lr 5.0 = 10η, l2 1e-5 = λ/(10n), "
+                 "W, b ~ N(0, 1) (his large_weight_initializer), float64",
+    },
+    "nielsen2_default_init": {
+        "title": "the same with network2.py's default initialisation W ~ N(0, 1/n_in)",
+        "published": "(97.92%, as above)", "goal": ("accuracy", 0.979),
         "sizes": (784, 100, 10), "activations": ("sigmoid", "sigmoid"), "loss": "bce",
         "init": "lecun", "bias_init": "normal", "dtype": "float64", "train": 50_000,
         "optimizer": lambda: ln.SGD(lr=10 * 0.5), "batch_size": 10, "epochs": 30, "l2": 5.0 / (10 * 50_000),
@@ -144,7 +157,8 @@ def run_anchor(name: str, spec: dict, data: dict, epochs: int | None, seed: int 
     wall = time.perf_counter() - t_start
     acc = per_epoch[-1]
     kind, bound = spec["goal"]
-    met = acc >= bound if kind == "accuracy" else 1 - acc <= bound
+    judged = per_epoch_val[-1] if spec.get("goal_on") == "validation" else acc
+    met = judged >= bound if kind == "accuracy" else 1 - judged <= bound
     return {"name": name, "accuracy": acc, "error": 1 - acc, "epochs": n_epochs, "wall_s": wall, "met": met,
             "per_epoch": per_epoch, "per_epoch_validation": per_epoch_val, "best_epoch_accuracy": max(per_epoch),
             "validation_accuracy": per_epoch_val[-1] if per_epoch_val else None, "seed": seed, "threads": os.environ.get("OPENBLAS_NUM_THREADS", "?")}
@@ -170,6 +184,8 @@ def write_table(results: dict) -> None:
             fig += f"; validation {100 * r['validation_accuracy']:.2f}%"
         fig = fig + f"; seed {r.get('seed', 0)})"
         goal = f"≥ {100 * bound:g}%" if kind == "accuracy" else f"≤ {100 * bound:g}% error"
+        if spec.get("goal_on") == "validation":
+            goal += " on validation"
         lines.append(f"| {spec['title']} | {spec['published']} | {fig} | {'yes' if r['met'] else '**no**'} ({goal}) "
                      f"| {r['epochs']} | {r['wall_s'] / 60:.1f} min ({r.get('threads', '?')}) | {spec['setup']} |")
     OUT_MD.parent.mkdir(exist_ok=True)
@@ -199,14 +215,16 @@ def main(argv=None) -> int:
         Xtr, ytr, _ = load_mnist("train", dtype)
         Xte, yte, _ = load_mnist("test", dtype)
         data[dtype] = (Xtr, ytr, Xte, yte)
-    results = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
     for name in names:
         spec = dict(ANCHORS[name], train=a.train or ANCHORS[name]["train"])
         key = name if a.seed == 0 else f"{name} (seed {a.seed})"
-        results[key] = r = run_anchor(name, spec, data, a.epochs, seed=a.seed)
+        r = run_anchor(name, spec, data, a.epochs, seed=a.seed)
         print(f"{name}: test accuracy {r['accuracy']:.4f} after {r['epochs']} epochs, {r['wall_s']:.0f} s",
               flush=True)
         if a.epochs is None and a.train is None:  # a smoke run with fewer epochs does not overwrite the table
+            # merge into what is on disk now: several runs (seeds, anchors) may follow one another
+            results = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
+            results[key] = r
             write_table(results)
     return 0
 

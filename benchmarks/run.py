@@ -24,7 +24,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as ``python benchmarks/run.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.workloads import GEMM_THREADS, NOTES, ROOT, WORKLOADS  # noqa: E402
+from benchmarks.workloads import GEMM_THREADS, NOTES, ROOT, WORKLOADS
 
 IMPLEMENTATIONS = ("lucidnet", "fused", "torch", "sklearn")
 IMPL_LABEL = {"lucidnet": "lucidnet", "fused": "hand-fused NumPy", "torch": "PyTorch CPU",
@@ -46,7 +46,7 @@ def run_worker(workload: str, impl: str, threads: int, repeats: int, quick: bool
     )
     cmd = [sys.executable, "-m", "benchmarks.worker", "--workload", workload, "--impl", impl,
            "--threads", str(threads), "--repeats", str(repeats)] + (["--quick"] if quick else [])
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("BENCH-RESULT "):
             return json.loads(line[len("BENCH-RESULT "):])

@@ -124,7 +124,7 @@ def main(argv=None) -> int:
             result.update(measure(quick(w) if a.quick else w, a.impl, a.threads, a.repeats))
     except ImportError as exc:
         result["error"] = f"not installed: {exc.name or exc}"
-    except Exception as exc:  # reported in the table, never lost
+    except Exception as exc:  # noqa: BLE001 - reported in the table, never lost
         result["error"] = f"{type(exc).__name__}: {exc}"
     result["peak_rss_mib"] = peak_rss_mib()
     print(MARK + json.dumps(result), flush=True)

@@ -20,11 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # benchmarks/ is a top-level folder, not part of the installed package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import impls, worker  # noqa: E402
-from benchmarks.fused import FusedMLP  # noqa: E402
-from benchmarks.workloads import WORKLOADS, Workload, initial_weights, make_data  # noqa: E402
-from conftest import require  # noqa: E402  (skips locally, fails under CI=true)
-
+from benchmarks import impls, worker
+from benchmarks.fused import FusedMLP
+from benchmarks.workloads import WORKLOADS, Workload, initial_weights, make_data
+from conftest import require
 
 # a 784-16-10 stand-in for the MNIST workloads: same layers, losses and dtype, 300 synthetic samples
 SMALL_MNIST = replace(WORKLOADS["mnist128"], sizes=(784, 16, 10), batch_size=64, epochs=2, n_samples=300,
@@ -126,7 +125,7 @@ def test_unknown_workload_is_a_clear_error(capsys):
 
 def nielsen_step(weights, biases, x, y, eta, lmbda, n, cost):
     """One mini-batch step of Nielsen's network.py / network2.py, sample by sample, as he writes it."""
-    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    sig = lambda z: 1 / (1 + np.exp(-z))
     nabla_w = [np.zeros_like(w) for w in weights]
     nabla_b = [np.zeros_like(b) for b in biases]
     for xs, ys in zip(x, y):
