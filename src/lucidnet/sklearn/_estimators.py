@@ -203,7 +203,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             unseen = np.setdiff1d(y, self.classes_)
             if unseen.size:
                 raise ValueError(
-                    f"NeuralNetClassifier: y has labels {unseen!r} not in classes_ {self.classes_!r}; "
+                    f"NeuralNetClassifier: y has labels {unseen.tolist()} not in classes_ {self.classes_.tolist()}; "
                     "pass every class to the first partial_fit call (classes=...) or call fit"
                 )
         w = self._sample_weights(X, y, sample_weight, incremental)
