@@ -15,14 +15,14 @@ else:
     pytest.importorskip("sklearn")
     pytest.importorskip("dask.distributed")
 
-import joblib  # noqa: E402
-from sklearn.datasets import load_iris  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.model_selection import GridSearchCV  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+import joblib
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from lucidnet.sklearn import NeuralNetClassifier  # noqa: E402
+from lucidnet.sklearn import NeuralNetClassifier
 
 
 def _search() -> GridSearchCV:

@@ -15,16 +15,16 @@ if os.environ.get("CI") == "true":
 else:
     pytest.importorskip("sklearn")
 
-from sklearn.base import clone  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
-from sklearn.model_selection import GridSearchCV, cross_val_score  # noqa: E402
-from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.class_weight import compute_sample_weight
 
-from lucidnet.network import Network  # noqa: E402
-from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
+from lucidnet.network import Network
+from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor
 
 RNG = np.random.default_rng(0)
 X40 = RNG.normal(size=(40, 5))
@@ -68,8 +68,8 @@ def _blobs(n=120, seed=0):
     ],
 )
 def test_one_epoch_of_sgd_equals_scikit_learns(ours, theirs, y, sw, k, batch_size):
-    params = dict(hidden_layer_sizes=(7,), activation="tanh", solver="sgd", momentum=0.0, alpha=0.3,
-                  shuffle=False, batch_size=batch_size)
+    params = {"hidden_layer_sizes": (7,), "activation": "tanh", "solver": "sgd", "momentum": 0.0, "alpha": 0.3,
+                  "shuffle": False, "batch_size": batch_size}
     sk = theirs(max_iter=1, random_state=0, learning_rate_init=0.1, **params).fit(X40, y, sample_weight=sw)
     w0 = [a.copy() for pair in zip(sk.coefs_, sk.intercepts_) for a in pair]
     sk.set_params(warm_start=True).fit(X40, y, sample_weight=sw)  # one more epoch from w0
@@ -85,8 +85,8 @@ def test_one_epoch_of_sgd_equals_scikit_learns(ours, theirs, y, sw, k, batch_siz
 def test_adam_training_follows_scikit_learn_from_the_same_start():
     # Adam is invariant to the factor k (up to where ε sits), so 30 full-batch epochs land on the same weights.
     X, y = _blobs()
-    params = dict(hidden_layer_sizes=(10,), alpha=1e-2, learning_rate_init=0.01, batch_size=len(X), tol=0.0,
-                  warm_start=True, max_iter=1, random_state=0)
+    params = {"hidden_layer_sizes": (10,), "alpha": 1e-2, "learning_rate_init": 0.01, "batch_size": len(X), "tol": 0.0,
+                  "warm_start": True, "max_iter": 1, "random_state": 0}
     sk = MLPClassifier(**params).fit(X, y)
     me = NeuralNetClassifier(**params).fit(X, y)
     me.network_.set_weights([a.copy() for pair in zip(sk.coefs_, sk.intercepts_) for a in pair])
@@ -169,14 +169,14 @@ def test_lucidnet_parameters_reach_the_network():
 @pytest.mark.parametrize(
     "params, message",
     [
-        (dict(solver="lbfgs"), "solver='lbfgs' is not offered"),
-        (dict(solver="newton"), "unknown solver 'newton'"),
-        (dict(alpha=-1.0), r"alpha must be a number in \[0.0, inf\), got -1.0"),
-        (dict(learning_rate_init=0), "learning_rate_init must be a number in"),
-        (dict(batch_size=0), "batch_size must be 'auto' or an int >= 1, got 0"),
-        (dict(hidden_layer_sizes=(10, 0)), r"hidden_layer_sizes must be an int >= 1 .* got \(10, 0\)"),
-        (dict(activations=["relu", "tanh"]), "activations has 2 entries but there are 1 hidden layers"),
-        (dict(dtype="float16"), "dtype must be 'float64' or 'float32'"),
+        ({"solver": "lbfgs"}, "solver='lbfgs' is not offered"),
+        ({"solver": "newton"}, "unknown solver 'newton'"),
+        ({"alpha": -1.0}, r"alpha must be a number in \[0.0, inf\), got -1.0"),
+        ({"learning_rate_init": 0}, "learning_rate_init must be a number in"),
+        ({"batch_size": 0}, "batch_size must be 'auto' or an int >= 1, got 0"),
+        ({"hidden_layer_sizes": (10, 0)}, r"hidden_layer_sizes must be an int >= 1 .* got \(10, 0\)"),
+        ({"activations": ["relu", "tanh"]}, "activations has 2 entries but there are 1 hidden layers"),
+        ({"dtype": "float16"}, "dtype must be 'float64' or 'float32'"),
     ],
 )
 def test_bad_parameters_get_clear_errors(params, message):
@@ -194,7 +194,7 @@ def test_one_class_is_refused_with_a_message_naming_the_class():
 # ----------------------------------------------------------------------------------------- weights
 def test_class_weight_equals_the_matching_sample_weight():
     X, y = _blobs()
-    kw = dict(hidden_layer_sizes=(6,), max_iter=15, random_state=0)
+    kw = {"hidden_layer_sizes": (6,), "max_iter": 15, "random_state": 0}
     for cw in ("balanced", {0: 3.0, 1: 0.5, 2: 1.0}):
         a = NeuralNetClassifier(class_weight=cw, **kw).fit(X[:100], y[:100])
         b = NeuralNetClassifier(**kw).fit(X[:100], y[:100], sample_weight=compute_sample_weight(cw, y[:100]))
@@ -205,7 +205,7 @@ def test_class_weight_equals_the_matching_sample_weight():
 
 
 def test_zero_and_integer_weights_equal_removed_and_repeated_samples():
-    kw = dict(hidden_layer_sizes=(6,), max_iter=30, random_state=0, tol=0.0)
+    kw = {"hidden_layer_sizes": (6,), "max_iter": 30, "random_state": 0, "tol": 0.0}
     a = NeuralNetRegressor(**kw).fit(X40, YR, sample_weight=SW)
     b = NeuralNetRegressor(**kw).fit(np.repeat(X40, SW.astype(int), axis=0), np.repeat(YR, SW.astype(int)))
     np.testing.assert_allclose(a.predict(X40), b.predict(X40), rtol=1e-9, atol=1e-12)
@@ -279,3 +279,4 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # makes "import sklearn" fail
     with pytest.raises(ImportError, match=r"pip install lucidnet\[sklearn\]"):
         import lucidnet.sklearn  # noqa: F401
+

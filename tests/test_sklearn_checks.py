@@ -11,9 +11,9 @@ if os.environ.get("CI") == "true":
 else:
     pytest.importorskip("sklearn")
 
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
+from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor
 
 
 @parametrize_with_checks([NeuralNetClassifier(), NeuralNetRegressor()])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -51,8 +51,10 @@ def _l2_for(loss: Any, alpha: float, n_outputs: int, batch_size: int, mean_weigh
 
 def _make_rng(random_state: Any) -> np.random.Generator:
     """A private Generator from scikit-learn's random_state (None, int, RandomState or Generator)."""
-    if random_state is None or isinstance(random_state, numbers.Integral):
-        return np.random.default_rng(random_state)
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, numbers.Integral):
+        return np.random.default_rng(int(random_state))
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
     if isinstance(random_state, np.random.Generator):
@@ -99,8 +101,9 @@ class _StopMonitor(Callback):
         else:
             X_val, Y_val, y_val, w_val = self.validation
             net = state.network
-            est.validation_loss_curve_.append(float(net.loss(X_val, Y_val)))
             score = float(est._score_network(net, X_val, y_val, w_val))
+            assert est.validation_scores_ is not None and est.validation_loss_curve_ is not None
+            est.validation_loss_curve_.append(float(net.loss(X_val, Y_val)))
             est.validation_scores_.append(score)
             if score < self.best_score + tol:
                 self.no_improvement += 1
@@ -216,7 +219,7 @@ class BaseNeuralNet(BaseEstimator):
             raise ValueError(f"{name}: dtype must be 'float64' or 'float32', got {self.dtype!r}")
         for flag in ("shuffle", "warm_start", "nesterovs_momentum", "early_stopping"):
             if not isinstance(getattr(self, flag), (bool, np.bool_)):
-                raise ValueError(f"{name}: {flag} must be True or False, got {getattr(self, flag)!r}")
+                raise TypeError(f"{name}: {flag} must be True or False, got {getattr(self, flag)!r}")
 
     def _hidden_sizes(self) -> list[int]:
         h = self.hidden_layer_sizes
@@ -377,10 +380,10 @@ class BaseNeuralNet(BaseEstimator):
     def coefs_(self) -> list[np.ndarray]:
         """W of each Dense layer, (n_in, n_out), live views of ``network_``'s weights."""
         check_is_fitted(self, "network_")
-        return [layer.W for layer in self.network_.layers if isinstance(layer, Dense)]
+        return [cast(np.ndarray, layer.W) for layer in self.network_.layers if isinstance(layer, Dense)]
 
     @property
-    def intercepts_(self) -> list[np.ndarray]:
+    def intercepts_(self) -> list[np.ndarray | None]:
         """b of each Dense layer, (n_out,), live views of ``network_``'s biases."""
         check_is_fitted(self, "network_")
         return [layer.b for layer in self.network_.layers if isinstance(layer, Dense)]
