@@ -252,7 +252,7 @@ def test_early_stopping_works_with_partial_fit():
     clf = NeuralNetClassifier((16,), early_stopping=True, n_iter_no_change=2, validation_fraction=0.3,
                               learning_rate_init=0.05, random_state=0)
     calls = 0
-    while not clf.__dict__.get("_monitor") or not clf._monitor.stopped:
+    while not calls or not clf.stopped_early_:
         clf.partial_fit(X[:200], y[:200], classes=[0, 1, 2])
         calls += 1
         assert calls < 100
@@ -263,6 +263,19 @@ def test_early_stopping_works_with_partial_fit():
     before = clf.network_.get_weights()
     clf.partial_fit(X[200:], y[200:])  # stopped: no more training
     assert all(np.array_equal(a, b) for a, b in zip(before, clf.network_.get_weights()))
+    assert clf.n_iter_ == calls
+
+
+def test_partial_fit_goes_on_after_fit_and_without_early_stopping():
+    X, y = _blobs(300, seed=1)
+    clf = NeuralNetClassifier((8,), early_stopping=True, n_iter_no_change=2, random_state=0).fit(X, y)
+    n = clf.n_iter_
+    clf.partial_fit(X, y)
+    assert clf.n_iter_ == n + 1 and not clf.stopped_early_
+    plain = NeuralNetRegressor((4,), tol=1.0, n_iter_no_change=1, random_state=0)
+    for _ in range(5):  # the tol rule would stop fit() here; partial_fit keeps training
+        plain.partial_fit(X40, YR)
+    assert plain.n_iter_ == 5 and not plain.stopped_early_
 
 
 # ----------------------------------------------------------------------------------------- packaging

@@ -340,21 +340,26 @@ class BaseNeuralNet(BaseEstimator):
                 if self.validation_scores_ is None:
                     self._reset_curves()
             self._monitor = _StopMonitor(self, validation)
-        if incremental and self._monitor.stopped:
-            return  # early stopping ended training; fit() or warm_start starts again
+        monitor = self._monitor
         if incremental:
+            if self.early_stopping and monitor.stopped:
+                return  # early stopping ended this stream of partial_fit calls; fit() starts again
             self._train(X, Y, w, 1, _seed(self._rng))
+            if not self.early_stopping:
+                monitor.stopped = False  # without a validation set, partial_fit never stops for good
             return
         self._train(X, Y, w, self.max_iter, _seed(self._rng))
-        if self.early_stopping and self._monitor.best_weights is not None:
-            self.network_.set_weights(self._monitor.best_weights)
-        if not self._monitor.stopped:
+        if self.early_stopping and monitor.best_weights is not None:
+            self.network_.set_weights(monitor.best_weights)
+        if not monitor.stopped:
             warnings.warn(
                 f"{type(self).__name__}: max_iter={self.max_iter} epochs reached and the optimization "
                 "has not converged yet; raise max_iter or learning_rate_init.",
                 ConvergenceWarning,
                 stacklevel=4,
             )
+        # partial_fit after fit goes on training, with the same validation set and best score
+        monitor.stopped, monitor.no_improvement = False, 0
 
     def _split_validation(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> tuple:
         from sklearn.model_selection import train_test_split
@@ -376,6 +381,12 @@ class BaseNeuralNet(BaseEstimator):
         return X_tr, Y_tr, y_tr, w_tr, (X_val, Y_val, y_val, w_val)
 
     # ------------------------------------------------------------------ fitted views
+    @property
+    def stopped_early_(self) -> bool:
+        """True once early stopping has ended a series of ``partial_fit`` calls (later calls do not train)."""
+        check_is_fitted(self, "network_")
+        return bool(self.early_stopping and self._monitor.stopped)
+
     @property
     def coefs_(self) -> list[np.ndarray]:
         """W of each Dense layer, (n_in, n_out), live views of ``network_``'s weights."""
