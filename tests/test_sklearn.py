@@ -293,3 +293,13 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install lucidnet\[sklearn\]"):
         import lucidnet.sklearn  # noqa: F401
 
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's overflow warnings on the way to inf
+def test_divergence_raises_the_core_error_with_advice():
+    from lucidnet.errors import TrainingDivergedError
+
+    reg = NeuralNetRegressor((8,), solver="sgd", learning_rate_init=1e8, random_state=0)
+    with pytest.raises(TrainingDivergedError, match="Lower the learning rate"):
+        reg.fit(X40, 1e3 * YR)
+    assert all(np.isfinite(W).all() for W in reg.coefs_)  # the last finite weights are kept

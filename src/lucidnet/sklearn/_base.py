@@ -304,7 +304,7 @@ class BaseNeuralNet(BaseEstimator):
             self.best_validation_score_ = None
             self.best_loss_ = np.inf
 
-    def _train(self, X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, epochs: int, seed: int) -> None:
+    def _train(self, X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, epochs: int, seed: int) -> bool:
         """Run ``epochs`` epochs of the core trainer with the persistent optimizer and stop monitor."""
         net = self.network_
         n = X.shape[0]
@@ -315,11 +315,13 @@ class BaseNeuralNet(BaseEstimator):
             X, Y, epochs=epochs, batch_size=batch, optimizer=self._optimizer, shuffle=bool(self.shuffle),
             seed=seed, callbacks=[self._monitor], sample_weight=w,
         )
-        if getattr(history, "interrupted", False):
+        interrupted = bool(getattr(history, "interrupted", False))
+        if interrupted:
             warnings.warn("Training interrupted by the user (Ctrl-C); the weights so far are kept.",
-                          UserWarning, stacklevel=3)
+                          UserWarning, stacklevel=4)
         if self._monitor.stopped and self._monitor.best_weights is not None:
             net.set_weights(self._monitor.best_weights)
+        return interrupted
 
     def _fit_loop(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None,
                   incremental: bool, n_out: int, out_activation: Any, loss: Any) -> None:
@@ -348,10 +350,10 @@ class BaseNeuralNet(BaseEstimator):
             if not self.early_stopping:
                 monitor.stopped = False  # without a validation set, partial_fit never stops for good
             return
-        self._train(X, Y, w, self.max_iter, _seed(self._rng))
+        interrupted = self._train(X, Y, w, self.max_iter, _seed(self._rng))
         if self.early_stopping and monitor.best_weights is not None:
             self.network_.set_weights(monitor.best_weights)
-        if not monitor.stopped:
+        if not monitor.stopped and not interrupted:
             warnings.warn(
                 f"{type(self).__name__}: max_iter={self.max_iter} epochs reached and the optimization "
                 "has not converged yet; raise max_iter or learning_rate_init.",
