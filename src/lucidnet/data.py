@@ -193,7 +193,9 @@ def load_mnist(root: PathLike | None = None, kind: str = "train") -> tuple[np.nd
     return _idx_pair(images, labels, root / img_stem, root / lab_stem)
 
 
-def _idx_pair(images: np.ndarray, labels: np.ndarray, ip: PathLike, lp: PathLike) -> tuple[np.ndarray, np.ndarray]:
+def _idx_pair(
+    images: np.ndarray, labels: np.ndarray, ip: PathLike, lp: PathLike
+) -> tuple[np.ndarray, np.ndarray]:
     if labels.ndim != 1:
         raise DataError(f"{lp}: labels must be 1-dimensional, got dimensions {labels.shape}")
     if images.shape[0] != labels.shape[0]:
@@ -359,7 +361,9 @@ def _table_from_cells(
             bad = ~np.isfinite(y)
             if bad.any():
                 i = int(np.argmax(bad))
-                raise DataError(f"{source}: row {i + 2}, column {header[t]!r}: target is {col[i]}; must be finite")
+                raise DataError(
+                    f"{source}: row {i + 2}, column {header[t]!r}: target is {col[i]}; must be finite"
+                )
         else:
             y = np.array(col, dtype=object)
     return Table(X, y, [header[j] for j in feat_idx], header[t] if t is not None else None, source)
@@ -428,7 +432,9 @@ _NPZ_X = ("X", "x", "features", "data", "images")
 _NPZ_Y = ("y", "Y", "target", "labels", "targets")
 
 
-def read_table(path: PathLike, target: str | int | None | bool = None, labels: PathLike | None = None) -> Table:
+def read_table(
+    path: PathLike, target: str | int | None | bool = None, labels: PathLike | None = None
+) -> Table:
     """Read features (and a target) from CSV, NPY, NPZ or an IDX pair, chosen by the file's content.
 
     Parameters
@@ -458,8 +464,13 @@ def read_table(path: PathLike, target: str | int | None | bool = None, labels: P
     if head[:2] == _GZIP_MAGIC or is_idx:
         arr = read_idx(p)
         if target is False:
-            return Table(np.asarray(arr.reshape(arr.shape[0], -1), dtype=np.float64), None,
-                         _pixel_names(arr), None, str(p))
+            return Table(
+                np.asarray(arr.reshape(arr.shape[0], -1), dtype=np.float64),
+                None,
+                _pixel_names(arr),
+                None,
+                str(p),
+            )
         lp = Path(labels) if labels is not None else _labels_path_for(p)
         if lp is None:
             raise DataError(f"{p}: an IDX images file needs its labels file; pass --labels FILE")
@@ -520,7 +531,9 @@ def from_dataframe(df: Any, target: str | int | None | bool = None) -> Table:
             try:
                 df[c].to_numpy(dtype=np.float64)
             except (TypeError, ValueError):
-                raise DataError(f"<DataFrame>: column {c!r} is not numeric; feature columns must be numeric") from None
+                raise DataError(
+                    f"<DataFrame>: column {c!r} is not numeric; feature columns must be numeric"
+                ) from None
         raise
     X = _numeric_features(X, "<DataFrame>", [str(c) for c in feats])
     y = None
