@@ -30,6 +30,7 @@ __all__ = [
     "from_dataframe",
     "load_mnist",
     "read_csv",
+    "read_for_model",
     "read_idx",
     "read_table",
     "split_target",
@@ -271,27 +272,8 @@ def _parse_float(cell: str) -> float | None:
         return None
 
 
-def read_csv(path: PathLike, target: str | int | None | bool = None) -> Table:
-    """Read a CSV file with a header row: X (n, d) float64 features, y (n,) the target column.
-
-    Parameters
-    ----------
-    path : str or PathLike
-    target : str, int, None or False
-        The target column by name or by index (negative counts from the end); None: the last column;
-        False: no target, every column is a feature (``predict`` input).
-
-    Returns
-    -------
-    Table
-        ``y`` is float64 when every target cell parses as a finite number, else the raw strings (classes).
-
-    Raises
-    ------
-    DataError
-        Missing, empty or binary file, header only, ragged rows, a non-numeric, missing, NaN or infinite
-        feature cell (the message names the row and column), unknown target column.
-    """
+def _csv_cells(path: PathLike) -> tuple[list[str], list[list[str]], str]:
+    """Header, data cells (stripped) and the source name of a CSV file, after the file-level checks."""
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
@@ -315,8 +297,32 @@ def read_csv(path: PathLike, target: str | int | None | bool = None) -> Table:
             raise DataError(
                 f"{p}: row {i + 2} has {len(r)} fields but the header has {width}; every row needs {width}"
             )
-    cells = [[c.strip() for c in r] for r in body]
-    return _table_from_cells(header, cells, target, str(p))
+    return header, [[c.strip() for c in r] for r in body], str(p)
+
+
+def read_csv(path: PathLike, target: str | int | None | bool = None) -> Table:
+    """Read a CSV file with a header row: X (n, d) float64 features, y (n,) the target column.
+
+    Parameters
+    ----------
+    path : str or PathLike
+    target : str, int, None or False
+        The target column by name or by index (negative counts from the end); None: the last column;
+        False: no target, every column is a feature (``predict`` input).
+
+    Returns
+    -------
+    Table
+        ``y`` is float64 when every target cell parses as a finite number, else the raw strings (classes).
+
+    Raises
+    ------
+    DataError
+        Missing, empty or binary file, header only, ragged rows, a non-numeric, missing, NaN or infinite
+        feature cell (the message names the row and column), unknown target column.
+    """
+    header, cells, source = _csv_cells(path)
+    return _table_from_cells(header, cells, target, source)
 
 
 def _resolve_target(header: Sequence[str], target: str | int | None | bool, source: str) -> int | None:
@@ -336,12 +342,16 @@ def _resolve_target(header: Sequence[str], target: str | int | None | bool, sour
 
 
 def _table_from_cells(
-    header: list[str], cells: list[list[str]], target: str | int | None | bool, source: str
+    header: list[str],
+    cells: list[list[str]],
+    target: str | int | None | bool,
+    source: str,
+    features: list[int] | None = None,
 ) -> Table:
     t = _resolve_target(header, target, source)
     if t is not None and len(header) < 2:
         raise DataError(f"{source}: needs at least one feature column besides the target {header[t]!r}")
-    feat_idx = [j for j in range(len(header)) if j != t]
+    feat_idx = [j for j in range(len(header)) if j != t] if features is None else features
     X = np.empty((len(cells), len(feat_idx)), dtype=np.float64)
     for i, row in enumerate(cells):
         for k, j in enumerate(feat_idx):
@@ -544,3 +554,64 @@ def from_dataframe(df: Any, target: str | int | None | bool = None) -> Table:
         y = col.to_numpy()
         y = y.astype(np.float64) if y.dtype.kind in "biuf" else y.astype(object)
     return Table(X, y, [str(c) for c in feats], header[t] if t is not None else None, "<DataFrame>")
+
+
+def read_for_model(
+    path: PathLike,
+    n_features: int,
+    feature_names: Sequence[str] | None = None,
+    target_name: str | None = None,
+    need_target: bool = False,
+    labels: PathLike | None = None,
+) -> Table:
+    """Read data for a trained model: the features it was trained on, in its order, and the target if asked.
+
+    A CSV is matched by column names when it has all of ``feature_names`` (other columns, the target among
+    them, are ignored), else by position when it has exactly ``n_features`` columns. An array file must have
+    ``n_features`` columns, or one more: the target, last.
+
+    Raises
+    ------
+    DataError
+        Wrong number of columns (expected vs got), a missing target column when ``need_target``, and every
+        error of :func:`read_csv` / :func:`read_table`.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"{p}: no such file")
+    names = list(feature_names) if feature_names is not None else None
+    with open(p, "rb") as fh:
+        head = fh.read(8)
+    is_array = head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", _GZIP_MAGIC)) or (
+        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in _IDX_DTYPES
+    )
+    if is_array or p.is_dir():
+        t = read_table(p, target=False if not need_target and labels is None else None, labels=labels)
+        if t.y is None and t.X.shape[1] == n_features + 1:
+            t = split_target(t.X, None, t.source)
+        if t.X.shape[1] != n_features:
+            raise DataError(
+                f"{p}: wrong number of feature columns: the model expects {n_features}, got {t.X.shape[1]}"
+            )
+        if need_target and t.y is None:
+            raise DataError(f"{p}: no target column; give {n_features} feature columns plus the target, last")
+        if names is not None:
+            t.feature_names = names
+        return t
+    header, cells, source = _csv_cells(p)
+    if names is not None and all(n in header for n in names):
+        feats = [header.index(n) for n in names]
+    elif len(header) == n_features or (len(header) == n_features + 1 and target_name in header):
+        feats = [j for j in range(len(header)) if header[j] != target_name][:n_features]
+    else:
+        shown = f" ({', '.join(names)})" if names is not None else ""
+        raise DataError(
+            f"{source}: wrong number of feature columns: the model expects {n_features}{shown}, "
+            f"got {len(header)} ({', '.join(header)})"
+        )
+    target: str | bool = False
+    if need_target:
+        if target_name is None or target_name not in header:
+            raise DataError(f"{source}: no target column {target_name!r}; columns are: {', '.join(header)}")
+        target = target_name
+    return _table_from_cells(header, cells, target, source, features=feats)
