@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io as _stdio
+import itertools
 import os
 import sys
 import time
@@ -86,16 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Train a network and save it as a .safetensors model file. Every option can "
                        "also come from --config FILE.toml (same names; the command line wins).")  # fmt: skip
     src = t.add_argument_group("data")
-    src.add_argument("--data", metavar="FILE", help="CSV with a header row, .npy, .npz (X, y) or an IDX images file")
-    src.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images --data file")
+    src.add_argument(
+        "--data", metavar="FILE", help="CSV with a header row, .npy, .npz (X, y) or an IDX images file"
+    )
+    src.add_argument(
+        "--labels", metavar="FILE", help="the IDX labels file going with an IDX images --data file"
+    )
     src.add_argument("--dataset", metavar="NAME", help=f"a built-in data set (see 'lucidnet datasets'); "
                      f"default {DEFAULT_DATASET} when --data is not given")  # fmt: skip
     src.add_argument("--target", metavar="COL", help="target column name or index (default: the last column)")
     src.add_argument("--task", choices=["auto", "classification", "regression"],
                      help="what the target is; auto: text labels, integer dtypes and integer columns with at most "
                      "10 distinct values are classes, other numbers are values (default auto)")  # fmt: skip
-    src.add_argument("--validation-split", type=float, metavar="F",
-                     help="fraction held out (shuffled with the seed) for the validation loss (default 0.2)")
+    src.add_argument(
+        "--validation-split",
+        type=float,
+        metavar="F",
+        help="fraction held out (shuffled with the seed) for the validation loss (default 0.2)",
+    )
     src.add_argument("--standardize", action=argparse.BooleanOptionalAction,
                      help="z-score features (and a numeric target) with training-set mean and std, stored in "
                      "the model (default on)")  # fmt: skip
@@ -103,8 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument("--layers", metavar="SIZES", help="hidden layer sizes, comma-separated, e.g. 16,8 "
                      "(input and output sizes come from the data; '' for none; default 16)")  # fmt: skip
     net.add_argument("--activation", metavar="NAME", help="hidden activation (default relu)")
-    net.add_argument("--output-activation", metavar="NAME",
-                     help="default: softmax for classes, identity for values")
+    net.add_argument(
+        "--output-activation", metavar="NAME", help="default: softmax for classes, identity for values"
+    )
     net.add_argument("--loss", metavar="NAME", help="default: cross_entropy for classes, mse for values")
     net.add_argument("--dtype", choices=["float64", "float32"], help="default float64")
     net.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 penalty ½λΣW² (default 0)")
@@ -114,8 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--epochs", type=int, metavar="N", help="passes over the training data (default 200)")
     fit.add_argument("--batch-size", type=int, metavar="N", help="mini-batch size (default 32)")
     fit.add_argument("--seed", type=int, metavar="N", help="seed of everything random (default 0)")
-    fit.add_argument("--early-stopping", type=int, metavar="PATIENCE",
-                     help="stop after PATIENCE epochs without a better validation loss; keep the best weights")
+    fit.add_argument(
+        "--early-stopping",
+        type=int,
+        metavar="PATIENCE",
+        help="stop after PATIENCE epochs without a better validation loss; keep the best weights",
+    )
     out = t.add_argument_group("output")
     out.add_argument("--out", metavar="FILE", help=f"model file to write (default {DEFAULT_OUT})")
     out.add_argument("--config", metavar="FILE.toml", help="read options from a TOML file")
@@ -136,8 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--proba", action="store_true", help="add one probability column per class")
     p.set_defaults(func=cmd_predict)
 
-    e = sub.add_parser("evaluate", parents=[common], help="loss and metrics of a model on labelled data",
-                       description="Loss; accuracy and confusion matrix for classes; R², MAE, RMSE for values.")
+    e = sub.add_parser(
+        "evaluate",
+        parents=[common],
+        help="loss and metrics of a model on labelled data",
+        description="Loss; accuracy and confusion matrix for classes; R², MAE, RMSE for values.",
+    )
     e.add_argument("model", metavar="MODEL")
     e.add_argument("data", metavar="DATA", help="data with the target column the model was trained on")
     e.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images DATA file")
@@ -147,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Plot the loss curves, predicted vs actual values, the decision boundary "
                         "(2 features) or the weight matrices, as a PNG.")  # fmt: skip
     pl.add_argument("model", metavar="MODEL")
-    pl.add_argument("--kind", required=True, choices=["loss", "pred-vs-actual", "decision-boundary", "weights"])
+    pl.add_argument(
+        "--kind", required=True, choices=["loss", "pred-vs-actual", "decision-boundary", "weights"]
+    )
     pl.add_argument("--data", metavar="FILE", help="labelled data (pred-vs-actual, decision-boundary)")
     pl.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
     pl.add_argument("--out", metavar="FILE.png", required=True)
@@ -170,8 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
     g.add_argument("--layers", default="5", metavar="SIZES", help="hidden sizes for --dataset (default 5)")
     g.add_argument("--activation", default="tanh", metavar="NAME", help="hidden activation (default tanh)")
-    g.add_argument("--rows", type=int, default=16, metavar="N", help="samples the loss is taken over (default 16)")
-    g.add_argument("--tol", type=float, default=1e-6, help="largest relative error that passes (default 1e-6)")
+    g.add_argument(
+        "--rows", type=int, default=16, metavar="N", help="samples the loss is taken over (default 16)"
+    )
+    g.add_argument(
+        "--tol", type=float, default=1e-6, help="largest relative error that passes (default 1e-6)"
+    )
     g.add_argument("--seed", type=int, default=0)
     g.set_defaults(func=cmd_gradcheck)
 
@@ -267,7 +291,9 @@ def _parse_layers(text: Any) -> list[int]:
         try:
             v = int(s)
         except (TypeError, ValueError):
-            raise CliError(f"--layers must be comma-separated positive integers like 16,8, got {text!r}") from None
+            raise CliError(
+                f"--layers must be comma-separated positive integers like 16,8, got {text!r}"
+            ) from None
         if v < 1:
             raise CliError(f"--layers sizes must be >= 1, got {v}")
         sizes.append(v)
@@ -359,7 +385,9 @@ def _load_training_table(opts: dict[str, Any]) -> tuple[Table, str | None]:
     ds = datasets.load(name, **kwargs)
     y = np.asarray(ds.y)
     target = ds.target_names[0] if len(ds.target_names) == 1 else "target"
-    return Table(np.asarray(ds.X, dtype=np.float64), y, list(ds.feature_names), target, f"data set {name}"), ds.task
+    return Table(
+        np.asarray(ds.X, dtype=np.float64), y, list(ds.feature_names), target, f"data set {name}"
+    ), ds.task
 
 
 def _infer_task(y: np.ndarray, forced: str, hint: str | None) -> tuple[str, str | None]:
@@ -373,7 +401,10 @@ def _infer_task(y: np.ndarray, forced: str, hint: str | None) -> tuple[str, str 
     if y.ndim == 1 and np.all(y == np.round(y)):
         k = len(np.unique(y))
         if k <= 10:
-            return "classification", f"target has {k} integer values: treated as classes (--task regression to change)"
+            return (
+                "classification",
+                f"target has {k} integer values: treated as classes (--task regression to change)",
+            )
     return "regression", None
 
 
@@ -399,7 +430,7 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
     if note:
         notes.append(note)
     n = len(X)
-    n_val = int(round(n * opts["validation_split"]))
+    n_val = round(n * opts["validation_split"])
     if opts["validation_split"] and (n_val < 1 or n - n_val < 1):
         notes.append(f"{n} samples are too few for a validation split: training on all of them")
         n_val = 0
@@ -413,9 +444,13 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
     if task == "classification" and not multi_label:
         labels = [_label(v) for v in y]
         kinds = {type(v) for v in labels}
-        classes = sorted(set(labels), key=lambda v: (str(type(v)), v)) if len(kinds) > 1 else sorted(set(labels))
+        classes = (
+            sorted(set(labels), key=lambda v: (str(type(v)), v)) if len(kinds) > 1 else sorted(set(labels))
+        )
         if len(classes) < 2:
-            raise CliError(f"the target {table.target_name!r} has one class only ({classes[0]!r}); need two or more")
+            raise CliError(
+                f"the target {table.target_name!r} has one class only ({classes[0]!r}); need two or more"
+            )
         pre.classes = classes
         out_act = opts["output_activation"] or "softmax"
         n_out = 1 if out_act == "sigmoid" and len(classes) == 2 else len(classes)
@@ -437,10 +472,23 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
         t = pre.encode_y(yv)
         n_out = t.shape[1]
     Xs = pre.transform_X(X)
-    return _Prepared(Xs[tr], t[tr], Xs[va] if n_val else None, t[va] if n_val else None, pre, n_out, out_act, loss)
+    return _Prepared(
+        Xs[tr], t[tr], Xs[va] if n_val else None, t[va] if n_val else None, pre, n_out, out_act, loss
+    )
 
 
 # ------------------------------------------------------------------------------------------ train
+def _build_network(n_in: int, hidden: list[int], opts: dict[str, Any], prep: _Prepared) -> Any:
+    """n_in → hidden… → n_out, Dense layers, the hidden activation on all but the output layer."""
+    from .layers import Dense
+    from .network import Network
+
+    sizes = [n_in, *hidden]
+    layers = [Dense(a, b, activation=opts["activation"]) for a, b in itertools.pairwise(sizes)]
+    layers.append(Dense(sizes[-1], prep.n_out, activation=prep.output_activation))
+    return Network(layers, loss=prep.loss, dtype=opts["dtype"], seed=opts["seed"], l2=opts["l2"])
+
+
 class _BestWeights:
     """Keeps a copy of the weights at the epoch with the lowest validation (or training) loss."""
 
@@ -480,8 +528,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .callbacks import LambdaCallback
     from .errors import TrainingDivergedError
     from .io import load_checkpoint, save_checkpoint, save_model
-    from .layers import Dense
-    from .network import Network
     from .optimizers import get_optimizer
     from .progress import progress_for
 
@@ -512,17 +558,16 @@ def cmd_train(args: argparse.Namespace) -> int:
             optimizer.load_state_dict(resume.optimizer_state)
             done = resume.epoch
         else:
-            sizes = [table.X.shape[1], *hidden]
-            layers = [Dense(a, b, activation=opts["activation"]) for a, b in zip(sizes, sizes[1:])]
-            layers.append(Dense(sizes[-1], prep.n_out, activation=prep.output_activation))
-            net = Network(layers, loss=prep.loss, dtype=opts["dtype"], seed=opts["seed"], l2=opts["l2"])
+            net = _build_network(table.X.shape[1], hidden, opts, prep)
             optimizer = get_optimizer({"name": opts["optimizer"], "lr": opts["lr"]})
             done = 0
     except (ValueError, TypeError) as exc:
         raise CliError(str(exc)) from None
     remaining = opts["epochs"] - done
     if remaining < 1:
-        raise CliError(f"the checkpoint has already run {done} of {opts['epochs']} epochs; pass a larger --epochs")
+        raise CliError(
+            f"the checkpoint has already run {done} of {opts['epochs']} epochs; pass a larger --epochs"
+        )
 
     for note in notes:
         sys.stderr.write(f"lucidnet: note: {note}\n")
@@ -567,12 +612,16 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _train_summary(net: Any, table: Table, prep: _Prepared, hist: dict[str, Any], seconds: float, out: Path) -> str:
+def _train_summary(
+    net: Any, table: Table, prep: _Prepared, hist: dict[str, Any], seconds: float, out: Path
+) -> str:
     h = hist["history"]
     last = {k: v[-1] for k, v in h.items() if v}
-    acts = ", ".join(dict.fromkeys(str(layer.activation.name) for layer in net.layers if hasattr(layer, "activation")))
-    lines = [f"trained {net!r} ({acts}) on {table.source}: {len(table.X)} samples, {hist['epochs']} epochs "
-             f"in {seconds:.1f} s"]  # fmt: skip
+    acts = ", ".join(
+        dict.fromkeys(str(layer.activation.name) for layer in net.layers if hasattr(layer, "activation"))
+    )
+    head = f"trained {net!r} ({acts}) on {table.source}: {len(table.X)} samples, {hist['epochs']} epochs"
+    lines = [f"{head} in {seconds:.1f} s"]
     shown = [f"{k} {last[k]:.4g}" for k in ("loss", "val_loss", "accuracy", "val_accuracy") if k in last]
     if shown:
         lines.append("  " + "  ".join(shown))
@@ -734,18 +783,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
             t = one_hot(t, net.n_out, np.float64)
     elif args.dataset:
-        from .layers import Dense
-        from .network import Network
-
         opts = dict(TRAIN_DEFAULTS, dataset=args.dataset, layers=args.layers, activation=args.activation,
                     seed=args.seed, validation_split=0.0)  # fmt: skip
         _validate(opts)
         table, hint = _load_training_table(opts)
         prep = _prepare(table, opts, hint, [])
-        sizes = [table.X.shape[1], *_parse_layers(args.layers)]
-        layers = [Dense(a, b, activation=args.activation) for a, b in zip(sizes, sizes[1:])]
-        layers.append(Dense(sizes[-1], prep.n_out, activation=prep.output_activation))
-        net = Network(layers, loss=prep.loss, seed=args.seed)
+        net = _build_network(table.X.shape[1], _parse_layers(args.layers), opts, prep)
         X, t = prep.X, prep.y
     else:
         raise CliError("give --dataset NAME, or --model FILE --data FILE")

@@ -284,7 +284,9 @@ class Preprocessing:
         if self.classes is not None:
             index = {c: i for i, c in enumerate(self.classes)}
             try:
-                return np.array([index[_label(v)] for v in np.asarray(y, dtype=object).ravel()], dtype=np.int64)
+                return np.array(
+                    [index[_label(v)] for v in np.asarray(y, dtype=object).ravel()], dtype=np.int64
+                )
             except KeyError as exc:
                 raise ValueError(
                     f"label {exc.args[0]!r} was not seen in training; known labels: {self.classes}"
@@ -736,19 +738,11 @@ def save_checkpoint(
     """Write a resumable checkpoint: a model file plus optimizer state (tensors ``optimizer.{key}.{j}``),
     the network's RNG state and the epoch count, atomically."""
     tensors = dict(_param_tensors(net))
-    arrays: dict[str, int] = {}
-    scalars: dict[str, Any] = {}
-    for key, value in optimizer.state_dict().items():
-        if isinstance(value, (list, tuple)) and all(isinstance(v, np.ndarray) for v in value):
-            arrays[key] = len(value)
-            for j, a in enumerate(value):
-                tensors[f"optimizer.{key}.{j}"] = a
-        else:
-            scalars[key] = value
+    state = _split_state(optimizer.state_dict(), "optimizer", tensors)
     ck = {
         "epoch": int(epoch),
         "rng_state": net.rng.bit_generator.state,
-        "optimizer": {"config": optimizer.get_config(), "arrays": arrays, "scalars": scalars},
+        "optimizer": {"config": optimizer.get_config(), "state": state},
         "extra": extra or {},
     }
     meta = _metadata(net, preprocessing, history, options, {"checkpoint": ck})
@@ -777,9 +771,9 @@ def load_checkpoint(path: PathLike) -> Checkpoint:
         if not _is_int(epoch) or epoch < 0:
             raise ValueError(f"epoch {epoch!r}")
         opt = ck["optimizer"]
-        state: dict[str, Any] = dict(opt["scalars"])
-        for key, count in opt["arrays"].items():
-            state[key] = [tensors[f"optimizer.{key}.{j}"] for j in range(int(count))]
+        state = _join_state(opt["state"], tensors)
+        if not isinstance(state, dict):
+            raise TypeError("optimizer state must be an object")
         bundle.network.rng.bit_generator.state = ck["rng_state"]
         config = opt["config"]
         if not isinstance(config, dict):
@@ -787,3 +781,31 @@ def load_checkpoint(path: PathLike) -> Checkpoint:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _fail(p, f"corrupted checkpoint ({type(exc).__name__}: {exc})") from None
     return Checkpoint(bundle, epoch, config, state, ck["rng_state"], ck.get("extra") or {})
+
+
+def _split_state(obj: Any, prefix: str, tensors: dict[str, np.ndarray]) -> Any:
+    """JSON for ``obj`` with every ndarray moved into ``tensors`` as ``{prefix}.{key}…`` (a ``{"tensor": name}``)."""
+    if isinstance(obj, np.ndarray):
+        tensors[prefix] = obj
+        return {"tensor": prefix}
+    if isinstance(obj, dict):
+        return {"dict": {str(k): _split_state(v, f"{prefix}.{k}", tensors) for k, v in obj.items()}}
+    if isinstance(obj, (list, tuple)):
+        return {"list": [_split_state(v, f"{prefix}.{j}", tensors) for j, v in enumerate(obj)]}
+    return {"value": obj}
+
+
+def _join_state(obj: Any, tensors: dict[str, np.ndarray]) -> Any:
+    """Inverse of :func:`_split_state` (KeyError/TypeError on anything malformed)."""
+    if not isinstance(obj, dict) or len(obj) != 1:
+        raise TypeError(f"malformed state entry {str(obj)[:40]}")
+    ((kind, v),) = obj.items()
+    if kind == "tensor":
+        return tensors[v].copy()
+    if kind == "dict":
+        return {k: _join_state(x, tensors) for k, x in v.items()}
+    if kind == "list":
+        return [_join_state(x, tensors) for x in v]
+    if kind == "value":
+        return v
+    raise TypeError(f"malformed state entry kind {kind!r}")
