@@ -10,16 +10,33 @@ their own ``np.random.default_rng(seed)``, never from global state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "Dataset", "DATASETS", "GENERATORS", "load", "list_datasets", "gender_inputs", "gender_names",
-    "load_xor", "load_xor_ordered", "load_house_prices", "load_gender", "load_two_records",
-    "load_two_records_multilabel", "make_circle", "make_xor", "make_gauss", "make_spiral", "make_moons",
-    "make_plane", "make_multi_gaussian",
+    "DATASETS",
+    "GENERATORS",
+    "Dataset",
+    "gender_inputs",
+    "gender_names",
+    "list_datasets",
+    "load",
+    "load_gender",
+    "load_house_prices",
+    "load_two_records",
+    "load_two_records_multilabel",
+    "load_xor",
+    "load_xor_ordered",
+    "make_circle",
+    "make_gauss",
+    "make_moons",
+    "make_multi_gaussian",
+    "make_plane",
+    "make_spiral",
+    "make_xor",
 ]
 
 
