@@ -89,6 +89,10 @@ def atomic_write(path: PathLike, write: Callable[[Any], None]) -> Path:
     folder = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
@@ -208,7 +212,7 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
             raise _fail(p, f"corrupted header entry for tensor {name!r}")
         dt, shape, offs = info["dtype"], info["shape"], info["data_offsets"]
-        if dt not in _DTYPES:
+        if not isinstance(dt, str) or dt not in _DTYPES:
             raise _fail(p, f"tensor {name!r}: unsupported dtype {dt!r}; lucidnet reads {', '.join(_DTYPES)}")
         if not isinstance(shape, list) or not all(_is_int(s) and s >= 0 for s in shape) or len(shape) > 8:
             raise _fail(p, f"tensor {name!r}: invalid shape {shape!r}")
