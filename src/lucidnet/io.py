@@ -417,12 +417,9 @@ class ModelBundle:
 
 # --------------------------------------------------------------------------------------- save / load
 def _lucidnet_version() -> str:
-    try:
-        from importlib.metadata import version
+    from . import __version__
 
-        return version("lucidnet")
-    except Exception:  # noqa: BLE001 -- not installed (source checkout): the version is unknown, not an error
-        return "unknown"
+    return str(__version__)
 
 
 def _param_tensors(net: Any) -> dict[str, np.ndarray]:
