@@ -92,7 +92,9 @@ def plot_pred_vs_actual(bundle: Any, X: np.ndarray, y: np.ndarray) -> Any:
     name = pre.target_name or "target"
     ax.set_xlabel(f"actual {name}")
     ax.set_ylabel(f"predicted {name}")
-    ax.set_title("Predicted vs actual")
+    from .metrics import r2_score
+
+    ax.set_title(f"Predicted vs actual: R² {r2_score(yt, yp):.3f}")
     ax.set_aspect("equal", adjustable="datalim")
     ax.grid(True, alpha=0.3)
     ax.legend()
@@ -145,8 +147,10 @@ def _class_cmap(k: int) -> Any:
     return ListedColormap([base[i % len(base)] for i in range(k)])
 
 
-def plot_weights(network: Any) -> Any:
+def plot_weights(network: Any, feature_names: list[str] | None = None) -> Any:
     """Each weight matrix W (n_in, n_out) as a heat map, one colour scale centred on 0 per layer."""
+    from matplotlib.ticker import MaxNLocator
+
     dense = [(i, layer) for i, layer in enumerate(network.layers) if getattr(layer, "W", None) is not None]
     fig = _figure(3.2 * len(dense) + 0.8, 4.2)
     axes = fig.subplots(1, len(dense), squeeze=False)[0]
@@ -155,6 +159,10 @@ def plot_weights(network: Any) -> Any:
         m = float(np.abs(W).max()) or 1.0
         im = ax.imshow(W, cmap="RdBu_r", vmin=-m, vmax=m, aspect="auto", interpolation="nearest")
         ax.set_title(f"layers.{i}.W {W.shape[0]}×{W.shape[1]}\n{layer.activation.name}", fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if i == dense[0][0] and feature_names and len(feature_names) <= 20:
+            ax.set_yticks(range(len(feature_names)), feature_names)
         ax.set_xlabel("to unit (column)")
         ax.set_ylabel("from input (row)")
         fig.colorbar(im, ax=ax, shrink=0.8)
@@ -169,7 +177,7 @@ def save_plot(bundle: Any, kind: str, path: str | os.PathLike[str], table: Any =
     if kind == "loss":
         fig = plot_loss(bundle.history or {})
     elif kind == "weights":
-        fig = plot_weights(bundle.network)
+        fig = plot_weights(bundle.network, bundle.preprocessing.feature_names)
     elif kind in ("pred-vs-actual", "decision-boundary"):
         if table is None or table.y is None:
             raise ValueError(f"{kind} needs labelled data")
