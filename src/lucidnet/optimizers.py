@@ -18,7 +18,8 @@ array([0.95])
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, Sequence
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,7 +30,8 @@ class Optimizer:
     """Base class. Subclasses implement ``_update(i, p, g)`` for parameter i."""
 
     name: ClassVar[str] = ""
-    _buffers: ClassVar[tuple[str, ...]] = ()
+    #: names of the per-parameter state buffers
+    _buffers: tuple[str, ...] = ()
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
@@ -94,7 +96,7 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
-    _buffers = ("momentum",)
+    _buffers: tuple[str, ...] = ("momentum",)
 
     def __init__(
         self, lr: float = 0.1, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0
