@@ -74,9 +74,7 @@ class Dataset:
         if self.task not in ("classification", "regression"):
             raise ValueError(f"task must be 'classification' or 'regression', got {self.task!r}")
         if self.X.ndim != 2 or self.X.shape[0] != self.y.shape[0]:
-            raise ValueError(
-                f"X must be (n, d) and y (n,) or (n, k), got X {self.X.shape} and y {self.y.shape}"
-            )
+            raise ValueError(f"X must be (n, d) and y (n,) or (n, k), got X {self.X.shape} and y {self.y.shape}")
         if len(self.feature_names) != self.X.shape[1]:
             raise ValueError(f"{len(self.feature_names)} feature names for {self.X.shape[1]} columns")
 
@@ -102,7 +100,6 @@ class Dataset:
 # The lesson tables
 # ---------------------------------------------------------------------------------------------------------
 
-
 def load_xor() -> Dataset:
     """The four rows of the "neural network in nine lines" lesson: y = x₁ (third column constant 1).
 
@@ -116,15 +113,8 @@ def load_xor() -> Dataset:
     """
     X = np.array([[0, 0, 1], [1, 1, 1], [1, 0, 1], [0, 1, 1]], dtype=np.float64)
     y = np.array([0, 1, 1, 0], dtype=np.float64)
-    return Dataset(
-        "xor",
-        X,
-        y,
-        ["x1", "x2", "x3 (constant 1)"],
-        ["y"],
-        "classification",
-        "4 rows, third column constant; y equals x1 in this order (nine-lines neuron lesson)",
-    )
+    return Dataset("xor", X, y, ["x1", "x2", "x3 (constant 1)"], ["y"], "classification",
+                   "4 rows, third column constant; y equals x1 in this order (nine-lines neuron lesson)")
 
 
 def load_xor_ordered() -> Dataset:
@@ -138,32 +128,14 @@ def load_xor_ordered() -> Dataset:
     """
     X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=np.float64)
     y = np.array([0, 1, 1, 0], dtype=np.float64)
-    return Dataset(
-        "xor_ordered",
-        X,
-        y,
-        ["x1", "x2", "x3 (constant 1)"],
-        ["x1 xor x2"],
-        "classification",
-        "XOR in truth-table order, third column constant (3-4-1 tanh and 3-4-5-1 sigmoid lessons)",
-    )
+    return Dataset("xor_ordered", X, y, ["x1", "x2", "x3 (constant 1)"], ["x1 xor x2"], "classification",
+                   "XOR in truth-table order, third column constant (3-4-1 tanh and 3-4-5-1 sigmoid lessons)")
 
 
-_HOUSES = np.array(
-    [
-        (2104, 3, 399900),
-        (1600, 3, 329900),
-        (2400, 3, 369000),
-        (1416, 2, 232000),
-        (3000, 4, 539900),
-        (1985, 4, 299900),
-        (1534, 3, 314900),
-        (1427, 3, 198999),
-        (1380, 3, 212000),
-        (1494, 3, 242500),
-    ],
-    dtype=np.float64,
-)
+_HOUSES = np.array([
+    (2104, 3, 399900), (1600, 3, 329900), (2400, 3, 369000), (1416, 2, 232000), (3000, 4, 539900),
+    (1985, 4, 299900), (1534, 3, 314900), (1427, 3, 198999), (1380, 3, 212000), (1494, 3, 242500),
+], dtype=np.float64)
 
 
 def load_house_prices() -> Dataset:
@@ -176,15 +148,8 @@ def load_house_prices() -> Dataset:
     >>> ds.X.shape, float(ds.y.max())
     ((10, 2), 539900.0)
     """
-    return Dataset(
-        "house_prices",
-        _HOUSES[:, :2].copy(),
-        _HOUSES[:, 2].copy(),
-        ["size", "bedrooms"],
-        ["price"],
-        "regression",
-        "10 house sales: size, bedrooms -> price (2-5-1 house-price lesson)",
-    )
+    return Dataset("house_prices", _HOUSES[:, :2].copy(), _HOUSES[:, 2].copy(), ["size", "bedrooms"],
+                   ["price"], "regression", "10 house sales: size, bedrooms -> price (2-5-1 house-price lesson)")
 
 
 # Shifts of the gender lesson: inputs are centred by hand on 135 lb and 66 in.
@@ -196,9 +161,8 @@ _CM_PER_IN = 2.54  # exact, by definition of the inch
 _PEOPLE = [("Alice", 133, 65, 1), ("Bob", 160, 72, 0), ("Charlie", 152, 70, 0), ("Diana", 120, 60, 1)]
 
 
-def gender_inputs(
-    weight_kg: Any = None, height_cm: Any = None, weight_lb: Any = None, height_in: Any = None
-) -> np.ndarray:
+def gender_inputs(weight_kg: Any = None, height_cm: Any = None, weight_lb: Any = None,
+                  height_in: Any = None) -> np.ndarray:
     """The shifted inputs of the gender lesson: (weight_lb − 135, height_in − 66).
 
     Give the weight in kg or lb and the height in cm or in (scalars or equal-length arrays).
@@ -213,30 +177,18 @@ def gender_inputs(
     [-2.723, 0.929]
     """
     if (weight_kg is None) == (weight_lb is None):
-        raise ValueError(
-            "give exactly one of weight_kg or weight_lb, "
-            f"got weight_kg={weight_kg!r} and weight_lb={weight_lb!r}"
-        )
+        raise ValueError("give exactly one of weight_kg or weight_lb, "
+                         f"got weight_kg={weight_kg!r} and weight_lb={weight_lb!r}")
     if (height_cm is None) == (height_in is None):
-        raise ValueError(
-            "give exactly one of height_cm or height_in, "
-            f"got height_cm={height_cm!r} and height_in={height_in!r}"
-        )
-    lb = (
-        np.asarray(weight_kg, dtype=np.float64) / _KG_PER_LB
-        if weight_lb is None
-        else np.asarray(weight_lb, dtype=np.float64)
-    )
-    inch = (
-        np.asarray(height_cm, dtype=np.float64) / _CM_PER_IN
-        if height_in is None
-        else np.asarray(height_in, dtype=np.float64)
-    )
+        raise ValueError("give exactly one of height_cm or height_in, "
+                         f"got height_cm={height_cm!r} and height_in={height_in!r}")
+    lb = (np.asarray(weight_kg, dtype=np.float64) / _KG_PER_LB if weight_lb is None
+          else np.asarray(weight_lb, dtype=np.float64))
+    inch = (np.asarray(height_cm, dtype=np.float64) / _CM_PER_IN if height_in is None
+            else np.asarray(height_in, dtype=np.float64))
     if lb.shape != inch.shape or lb.ndim > 1:
-        raise ValueError(
-            f"weight and height must be scalars or 1-D arrays of one length, "
-            f"got shapes {lb.shape} and {inch.shape}"
-        )
+        raise ValueError(f"weight and height must be scalars or 1-D arrays of one length, "
+                         f"got shapes {lb.shape} and {inch.shape}")
     if not (np.all(np.isfinite(lb)) and np.all(np.isfinite(inch))):
         raise ValueError("weight and height must be finite numbers")
     return np.stack([lb - WEIGHT_SHIFT_LB, inch - HEIGHT_SHIFT_IN], axis=-1)
@@ -252,15 +204,9 @@ def load_gender() -> Dataset:
     lb = np.array([p[1] for p in _PEOPLE], dtype=np.float64)
     inch = np.array([p[2] for p in _PEOPLE], dtype=np.float64)
     y = np.array([p[3] for p in _PEOPLE], dtype=np.float64)
-    return Dataset(
-        "gender",
-        gender_inputs(weight_lb=lb, height_in=inch),
-        y,
-        ["weight_lb - 135", "height_in - 66"],
-        ["female"],
-        "classification",
-        "Alice, Bob, Charlie, Diana: shifted weight and height -> F=1 (2-2-1 gender lesson)",
-    )
+    return Dataset("gender", gender_inputs(weight_lb=lb, height_in=inch), y,
+                   ["weight_lb - 135", "height_in - 66"], ["female"], "classification",
+                   "Alice, Bob, Charlie, Diana: shifted weight and height -> F=1 (2-2-1 gender lesson)")
 
 
 def gender_names() -> list[str]:
@@ -275,15 +221,8 @@ def load_two_records() -> Dataset:
     [1.0, 0.7]
     """
     X = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.float64)
-    return Dataset(
-        "two_records",
-        X,
-        np.array([1.0, 0.7]),
-        ["x1", "x2", "x3"],
-        ["y"],
-        "regression",
-        "[[1,2,3],[4,5,6]] -> [1.0, 0.7] (neuron lesson exercises)",
-    )
+    return Dataset("two_records", X, np.array([1.0, 0.7]), ["x1", "x2", "x3"], ["y"], "regression",
+                   "[[1,2,3],[4,5,6]] -> [1.0, 0.7] (neuron lesson exercises)")
 
 
 def load_two_records_multilabel() -> Dataset:
@@ -294,21 +233,13 @@ def load_two_records_multilabel() -> Dataset:
     """
     X = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.float64)
     y = np.array([[1, 0, 0], [0, 1, 0]], dtype=np.float64)
-    return Dataset(
-        "two_records_multilabel",
-        X,
-        y,
-        ["x1", "x2", "x3"],
-        ["y1", "y2", "y3"],
-        "classification",
-        "[[1,2,3],[4,5,6]] -> [[1,0,0],[0,1,0]] (neuron lesson, multi-label exercise)",
-    )
+    return Dataset("two_records_multilabel", X, y, ["x1", "x2", "x3"], ["y1", "y2", "y3"], "classification",
+                   "[[1,2,3],[4,5,6]] -> [[1,0,0],[0,1,0]] (neuron lesson, multi-label exercise)")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # 2-D generators (TensorFlow-Playground shapes; noise on the playground's 0-0.5 scale)
 # ---------------------------------------------------------------------------------------------------------
-
 
 def _check(n: int, noise: float) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
@@ -317,15 +248,8 @@ def _check(n: int, noise: float) -> None:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
 
 
-def _shuffled(
-    rng: np.random.Generator,
-    name: str,
-    X: np.ndarray,
-    y: np.ndarray,
-    task: str,
-    target: str,
-    description: str,
-) -> Dataset:
+def _shuffled(rng: np.random.Generator, name: str, X: np.ndarray, y: np.ndarray, task: str,
+              target: str, description: str) -> Dataset:
     order = rng.permutation(len(y))
     return Dataset(name, X[order], y[order], ["x1", "x2"], [target], task, description)
 
@@ -348,15 +272,8 @@ def make_circle(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Da
     X = np.column_stack([r * np.sin(angle), r * np.cos(angle)])
     moved = X + rng.uniform(-radius, radius, (n, 2)) * noise
     y = (np.hypot(moved[:, 0], moved[:, 1]) < radius * 0.5).astype(np.int64)
-    return _shuffled(
-        rng,
-        "circle",
-        X,
-        y,
-        "classification",
-        "inside",
-        "2-D disc inside a ring, label 1 inside (playground shape)",
-    )
+    return _shuffled(rng, "circle", X, y, "classification", "inside",
+                     "2-D disc inside a ring, label 1 inside (playground shape)")
 
 
 def make_xor(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dataset:
@@ -374,15 +291,8 @@ def make_xor(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Datas
     X += np.where(X > 0, 0.3, -0.3)
     moved = X + rng.uniform(-5, 5, (n, 2)) * noise
     y = (moved[:, 0] * moved[:, 1] < 0).astype(np.int64)
-    return Dataset(
-        "xor2d",
-        X,
-        y,
-        ["x1", "x2"],
-        ["signs differ"],
-        "classification",
-        "2-D noisy XOR, label 1 where the signs of x1 and x2 differ (playground shape)",
-    )
+    return Dataset("xor2d", X, y, ["x1", "x2"], ["signs differ"], "classification",
+                   "2-D noisy XOR, label 1 where the signs of x1 and x2 differ (playground shape)")
 
 
 def make_gauss(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dataset:
@@ -401,15 +311,8 @@ def make_gauss(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dat
     centres = np.where(np.arange(n)[:, None] < n1, 2.0, -2.0)
     X = centres + rng.normal(0.0, sd, (n, 2))
     y = (np.arange(n) < n1).astype(np.int64)
-    return _shuffled(
-        rng,
-        "gauss",
-        X,
-        y,
-        "classification",
-        "blob at (2, 2)",
-        "2-D two Gaussian blobs, label 1 around (2, 2) (playground shape)",
-    )
+    return _shuffled(rng, "gauss", X, y, "classification", "blob at (2, 2)",
+                     "2-D two Gaussian blobs, label 1 around (2, 2) (playground shape)")
 
 
 def make_spiral(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dataset:
@@ -429,9 +332,8 @@ def make_spiral(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Da
         parts.append((pts, np.full(count, label, dtype=np.int64)))
     X = np.concatenate([p[0] for p in parts])
     y = np.concatenate([p[1] for p in parts])
-    return _shuffled(
-        rng, "spiral", X, y, "classification", "first arm", "2-D two interleaved spirals (playground shape)"
-    )
+    return _shuffled(rng, "spiral", X, y, "classification", "first arm",
+                     "2-D two interleaved spirals (playground shape)")
 
 
 def make_moons(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dataset:
@@ -447,14 +349,12 @@ def make_moons(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dat
     rng = np.random.default_rng(seed)
     n0 = n - n // 2
     a0, a1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n // 2)
-    raw = np.concatenate(
-        [np.column_stack([np.cos(a0), np.sin(a0)]), np.column_stack([1 - np.cos(a1), 0.5 - np.sin(a1)])]
-    )
+    raw = np.concatenate([np.column_stack([np.cos(a0), np.sin(a0)]),
+                          np.column_stack([1 - np.cos(a1), 0.5 - np.sin(a1)])])
     raw = raw - [0.5, 0.25] + rng.normal(0.0, noise, (n, 2))
     y = (np.arange(n) >= n0).astype(np.int64)
-    return _shuffled(
-        rng, "moons", 3.5 * raw, y, "classification", "lower moon", "2-D two interleaving half circles"
-    )
+    return _shuffled(rng, "moons", 3.5 * raw, y, "classification", "lower moon",
+                     "2-D two interleaving half circles")
 
 
 def make_plane(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dataset:
@@ -469,20 +369,12 @@ def make_plane(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dat
     X = rng.uniform(-6, 6, (n, 2))
     moved = X + rng.uniform(-6, 6, (n, 2)) * noise
     y = (moved[:, 0] + moved[:, 1]) / 10.0
-    return Dataset(
-        "plane",
-        X,
-        y,
-        ["x1", "x2"],
-        ["y"],
-        "regression",
-        "2-D regression: y = (x1 + x2)/10 (playground shape)",
-    )
+    return Dataset("plane", X, y, ["x1", "x2"], ["y"], "regression",
+                   "2-D regression: y = (x1 + x2)/10 (playground shape)")
 
 
-_GAUSSIANS = np.array(
-    [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]], dtype=np.float64
-)
+_GAUSSIANS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]],
+                      dtype=np.float64)
 
 
 def make_multi_gaussian(n: int = 200, noise: float = 0.0, seed: int | None = None) -> Dataset:
@@ -501,15 +393,8 @@ def make_multi_gaussian(n: int = 200, noise: float = 0.0, seed: int | None = Non
     dist = np.hypot(moved[:, :1] - _GAUSSIANS[:, 0], moved[:, 1:] - _GAUSSIANS[:, 1])  # (n, 6)
     signed = _GAUSSIANS[:, 2] * np.clip(1.0 - dist / 2.0, 0.0, 1.0)
     y = signed[np.arange(n), np.argmax(np.abs(signed), axis=1)]
-    return Dataset(
-        "multi_gaussian",
-        X,
-        y,
-        ["x1", "x2"],
-        ["y"],
-        "regression",
-        "2-D regression: six signed bumps (playground shape)",
-    )
+    return Dataset("multi_gaussian", X, y, ["x1", "x2"], ["y"], "regression",
+                   "2-D regression: six signed bumps (playground shape)")
 
 
 # ---------------------------------------------------------------------------------------------------------
