@@ -422,3 +422,49 @@ def test_plot_without_matplotlib_says_what_to_install(run, tmp_path):
     assert r.returncode == 2
     assert r.stderr.startswith("lucidnet: error: plots need matplotlib: install lucidnet[plot]")
     assert not (tmp_path / "x.png").exists()
+
+
+# ------------------------------------------------------------------------------------------ other formats
+def test_npz_and_npy_train_predict_evaluate(run, tmp_path):
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(80, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(np.int64)
+    np.savez(tmp_path / "d.npz", X=X, y=y)
+    rc, out, err = run("train", "--data", "d.npz", "--epochs", "30", "--quiet", "--out", "z.safetensors")
+    assert rc == 0, err
+    assert load_model(tmp_path / "z.safetensors").preprocessing.classes == [0, 1]
+    np.save(tmp_path / "x.npy", X)  # features only
+    rc, out, _ = run("predict", "z.safetensors", "x.npy")
+    assert rc == 0 and out.splitlines()[0] == "prediction" and len(out.splitlines()) == 81
+    np.save(tmp_path / "xy.npy", np.column_stack([X, y]))  # target last
+    rc, out, _ = run("evaluate", "z.safetensors", "xy.npy")
+    assert rc == 0 and "accuracy:" in out
+    np.save(tmp_path / "x3.npy", np.ones((4, 5)))
+    _bad(run, tmp_path, ["predict", "z.safetensors", "x3.npy"], "the model expects 2, got 5")
+
+
+def test_idx_pair_trains_and_predicts(run, tmp_path):
+    import struct
+
+    def idx(path, arr):
+        raw = (
+            bytes([0, 0, 8, arr.ndim])
+            + struct.pack(f">{arr.ndim}I", *arr.shape)
+            + arr.astype(">u1").tobytes()
+        )
+        path.write_bytes(raw)
+
+    rng = np.random.default_rng(2)
+    labels = rng.integers(0, 3, size=60)
+    images = np.zeros((60, 4, 4))
+    for i, c in enumerate(labels):  # class c lights up row c
+        images[i, c] = 200
+    images += rng.integers(0, 30, size=images.shape)
+    idx(tmp_path / "toy-images-idx3-ubyte", images)
+    idx(tmp_path / "toy-labels-idx1-ubyte", labels)
+    rc, out, err = run("train", "--data", "toy-images-idx3-ubyte", "--epochs", "40", "--quiet")
+    assert rc == 0, err
+    rc, out, _ = run("evaluate", "lucidnet-model.safetensors", "toy-images-idx3-ubyte")
+    assert rc == 0 and float(out.split("accuracy: ")[1].split()[0]) > 0.9
+    rc, out, _ = run("predict", "lucidnet-model.safetensors", "toy-images-idx3-ubyte")
+    assert rc == 0 and [int(v) for v in out.splitlines()[1:6]] == labels[:5].tolist()

@@ -70,7 +70,7 @@ TRAIN_DEFAULTS: dict[str, Any] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``lucidnet`` argument parser with all its subcommands."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the full traceback on errors")  # fmt: skip
     parser = _Parser(
@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_explain(sub: Any, common: argparse.ArgumentParser) -> None:
+def _add_explain(sub: Any, common: _Parser) -> None:
     try:
         from .trace import configure_explain_parser, run_explain
     except ImportError:

@@ -283,7 +283,7 @@ class Preprocessing:
             return np.asarray(X, dtype=np.float64)
         return np.asarray(self.x_scaler.transform(X))
 
-    def encode_y(self, y: np.ndarray) -> np.ndarray:
+    def encode_y(self, y: Any) -> np.ndarray:
         """Targets as the network learns them: class indices (n,) int64, or scaled values (n, k)."""
         if self.classes is not None:
             index = {c: i for i, c in enumerate(self.classes)}
@@ -517,7 +517,7 @@ def _parse_lucidnet_meta(path: PathLike, meta: dict[str, str]) -> dict[str, Any]
     if not isinstance(m, dict):
         raise _fail(path, "corrupted 'lucidnet' metadata (not a JSON object)")
     version = m.get("format_version")
-    if not _is_int(version):
+    if isinstance(version, bool) or not isinstance(version, int):
         raise _fail(path, f"corrupted 'lucidnet' metadata: format_version {version!r}")
     if version > FORMAT_VERSION:
         raise _fail(
