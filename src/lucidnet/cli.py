@@ -230,9 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         args = parser.parse_args(args_list)
-        if getattr(args, "func", None) is None:
+        if getattr(args, "func", None) is None:  # plain `lucidnet`: say what there is
             parser.print_help()
-            return EXIT_USAGE
+            return EXIT_OK
         return int(args.func(args))
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
@@ -606,6 +606,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         which = f"epoch {done + best.epoch + 1}" if best.epoch is not None else "the start"
         sys.stderr.write(f"\nlucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
                          f"{out}\n")  # fmt: skip
+        if ck_path is not None and ck_path.exists():
+            sys.stderr.write(f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {ck_path}\n")
         return EXIT_INTERRUPTED
     save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
     print(_train_summary(net, table, prep, hist, seconds, out))
