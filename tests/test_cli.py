@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import os
 import signal
 import subprocess
@@ -12,20 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require
 
 from lucidnet import cli
 from lucidnet.io import load, load_checkpoint, load_model, load_txt
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-def require(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{module} is required in CI: {exc}")
-        pytest.skip(f"{module} is not installed")
 
 
 @pytest.fixture
