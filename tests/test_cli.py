@@ -298,6 +298,21 @@ def test_bad_epochs_not_positive(run, tmp_path):
     _bad(run, tmp_path, ["train", "--epochs", "0"], "--epochs must be >= 1, got 0")
 
 
+def test_bad_option_combinations_the_engine_rejects(run, tmp_path, iris):
+    _bad(run, tmp_path, ["train", "--output-activation", "sigmoid", "--loss", "cross_entropy"],
+         "cross_entropy needs an output layer of at least 2 units")  # fmt: skip
+    _bad(run, tmp_path, ["train", "--data", iris, "--task", "regression"],
+         "the target 'species' holds text ('setosa'): it can only be classes")  # fmt: skip
+
+
+def test_training_that_diverges_says_so(run, tmp_path, houses):
+    rc, _, err = run(
+        "train", "--data", houses, "--optimizer", "sgd", "--lr", "100", "--no-standardize", "--quiet"
+    )
+    assert rc == 1 and err.startswith("lucidnet: error: the loss became") and "Lower the learning rate" in err
+    assert not (tmp_path / "lucidnet-model.safetensors").exists()
+
+
 @pytest.fixture
 def model(run, tmp_path, iris) -> bytes:
     run("train", "--data", iris, "--out", "m.safetensors", "--epochs", "2", "--quiet")

@@ -250,7 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
         return _error(f"{where}{exc.strerror or exc}")
-    except ImportError as exc:
+    except (ImportError, ValueError) as exc:
+        # the engine checks its inputs and says what is wrong in a ValueError (a loss that does not fit
+        # the output layer, say): that is bad input too
         if debug:
             raise
         return _error(str(exc))
@@ -360,6 +362,8 @@ def _validate(opts: dict[str, Any]) -> None:
         checks.append(("early-stopping", opts["early_stopping"], lambda v: v >= 1, ">= 1"))
     if opts["checkpoint_every"] is not None:
         checks.append(("checkpoint-every", opts["checkpoint_every"], lambda v: v >= 1, ">= 1"))
+    if isinstance(opts["seed"], bool) or not isinstance(opts["seed"], int) or opts["seed"] < 0:
+        raise CliError(f"--seed must be an integer >= 0, got {opts['seed']!r}")
     for name, value, ok, bound in checks:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not ok(value):
             raise CliError(f"--{name} must be {bound}, got {value!r}")
@@ -466,6 +470,11 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
         n_out = t.shape[1]
     else:
         out_act, loss = opts["output_activation"] or "identity", opts["loss"] or "mse"
+        if y.dtype == object or y.dtype.kind in "US":
+            raise CliError(
+                f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, "
+                "not values; drop --task regression or pick another --target"
+            )
         yv = y.astype(np.float64).reshape(n, -1)
         if opts["standardize"]:
             pre.y_scaler = Standardizer().fit(yv[tr])
@@ -589,13 +598,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
     metrics = ["accuracy"] if prep.pre.classes is not None else []
     val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
+    newline = "\n" if not args.quiet and sys.stderr.isatty() else ""  # end the live bar's line first
     started = time.perf_counter()
     try:
         history = net.fit(prep.X, prep.y, epochs=remaining, batch_size=opts["batch_size"], optimizer=optimizer,
                           validation_data=val, callbacks=callbacks, early_stopping=opts["early_stopping"],
                           metrics=metrics)  # fmt: skip
     except TrainingDivergedError as exc:
-        sys.stderr.write(f"\nlucidnet: error: {exc}\n")
+        sys.stderr.write(f"{newline}lucidnet: error: {exc}\n")
         return EXIT_FAILED
     seconds = time.perf_counter() - started
     hist = _merged_history(before, history)
@@ -604,10 +614,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             net.set_weights(best.weights)
         save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
         which = f"epoch {done + best.epoch + 1}" if best.epoch is not None else "the start"
-        sys.stderr.write(f"\nlucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
+        sys.stderr.write(f"{newline}lucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
                          f"{out}\n")  # fmt: skip
         if ck_path is not None and ck_path.exists():
-            sys.stderr.write(f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {ck_path}\n")
+            sys.stderr.write(
+                f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {ck_path}\n"
+            )
         return EXIT_INTERRUPTED
     save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
     print(_train_summary(net, table, prep, hist, seconds, out))
