@@ -70,6 +70,11 @@ TRAIN_DEFAULTS: dict[str, Any] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``lucidnet`` argument parser with all its subcommands."""
+    from .activations import ACTIVATIONS
+    from .losses import LOSSES
+    from .optimizers import OPTIMIZERS
+
+    acts, losses, optimizers = (", ".join(sorted(r)) for r in (ACTIVATIONS, LOSSES, OPTIMIZERS))
     common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the full traceback on errors")  # fmt: skip
@@ -111,15 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     net = t.add_argument_group("network")
     net.add_argument("--layers", metavar="SIZES", help="hidden layer sizes, comma-separated, e.g. 16,8 "
                      "(input and output sizes come from the data; '' for none; default 16)")  # fmt: skip
-    net.add_argument("--activation", metavar="NAME", help="hidden activation (default relu)")
+    net.add_argument("--activation", metavar="NAME", help=f"hidden activation: {acts} (default relu)")
     net.add_argument(
         "--output-activation", metavar="NAME", help="default: softmax for classes, identity for values"
     )
-    net.add_argument("--loss", metavar="NAME", help="default: cross_entropy for classes, mse for values")
+    net.add_argument(
+        "--loss", metavar="NAME", help=f"{losses} (default: cross_entropy for classes, mse for values)"
+    )
     net.add_argument("--dtype", choices=["float64", "float32"], help="default float64")
     net.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 penalty ½λΣW² (default 0)")
     fit = t.add_argument_group("training")
-    fit.add_argument("--optimizer", metavar="NAME", help="sgd, adam, rmsprop, adagrad (default adam)")
+    fit.add_argument("--optimizer", metavar="NAME", help=f"{optimizers} (default adam)")
     fit.add_argument("--lr", type=float, metavar="ETA", help="learning rate η > 0 (default 0.01)")
     fit.add_argument("--epochs", type=int, metavar="N", help="passes over the training data (default 200)")
     fit.add_argument("--batch-size", type=int, metavar="N", help="mini-batch size (default 32)")
