@@ -32,6 +32,7 @@ __all__ = [
     "read_csv",
     "read_for_model",
     "read_idx",
+    "read_idx_pair",
     "read_table",
     "split_target",
 ]
