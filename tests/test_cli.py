@@ -474,3 +474,8 @@ def test_idx_pair_trains_and_predicts(run, tmp_path):
     assert rc == 0 and float(out.split("accuracy: ")[1].split()[0]) > 0.9
     rc, out, _ = run("predict", "lucidnet-model.safetensors", "toy-images-idx3-ubyte")
     assert rc == 0 and [int(v) for v in out.splitlines()[1:6]] == labels[:5].tolist()
+
+
+def test_plain_lucidnet_prints_help(run):
+    rc, out, _ = run()
+    assert rc == 0 and out.startswith("usage: lucidnet") and "train" in out and "predict" in out

@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "column is ignored; or NPY/NPZ/IDX) and write CSV with a 'prediction' column.")  # fmt: skip
     p.add_argument("model", metavar="MODEL", help="a .safetensors model file")
     p.add_argument("data", metavar="DATA", help="the inputs")
-    p.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
+    p.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     p.add_argument("--out", metavar="FILE", help="write the CSV here (default: standard output)")
     p.add_argument("--proba", action="store_true", help="add one probability column per class")
     p.set_defaults(func=cmd_predict)
@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", required=True, choices=["loss", "pred-vs-actual", "decision-boundary", "weights"]
     )
     pl.add_argument("--data", metavar="FILE", help="labelled data (pred-vs-actual, decision-boundary)")
-    pl.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
+    pl.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     pl.add_argument("--out", metavar="FILE.png", required=True)
     pl.set_defaults(func=cmd_plot)
 
@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--dataset", metavar="NAME", help="build a small network (--layers, --activation) for it")
     g.add_argument("--model", metavar="FILE", help="a saved model (with --data)")
     g.add_argument("--data", metavar="FILE", help="labelled data for --model")
-    g.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
+    g.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     g.add_argument("--layers", default="5", metavar="SIZES", help="hidden sizes for --dataset (default 5)")
     g.add_argument("--activation", default="tanh", metavar="NAME", help="hidden activation (default tanh)")
     g.add_argument(
