@@ -1,0 +1,313 @@
+"""Activation functions φ, each beside its derivative.
+
+Notation (docs/notation.md): a layer computes ``net = x W + b`` and ``o = φ(net)``. Every activation offers
+
+- ``forward(net) -> o``
+- ``backward(net, o, grad_o) -> grad_net``: the vector-Jacobian product ``∂E/∂net = (∂E/∂o)·(∂o/∂net)``.
+
+For an elementwise φ the Jacobian is diagonal, so ``backward`` is ``grad_o * derivative(net, o)``; softmax
+(each output depends on its whole row) and maxout (k pieces per unit) override ``backward`` and fit the same
+interface. ``k`` is the number of ``net`` columns per output unit (1, except for maxout).
+
+Derivatives at kinks follow PyTorch: relu'(0) = 0, leaky_relu'(0) = α, elu'(0) = α.
+
+Shapes: ``net`` is ``(n, n_out·k)`` and ``o`` is ``(n, n_out)``, with samples as rows.
+
+>>> import numpy as np
+>>> Sigmoid().forward(np.array([[0.0, 3.0]]))
+array([[0.5       , 0.95257413]])
+>>> get_activation({"name": "leaky_relu", "alpha": 0.1})
+LeakyReLU(alpha=0.1)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .errors import check_int, check_positive, unknown_name
+
+# exp(t) is finite for t <= this bound; sigmoid clamps its exponent there instead of overflowing.
+_EXP_MAX = {np.dtype(np.float64): 708.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
+
+
+def _exp_max(dtype: np.dtype) -> float:
+    return _EXP_MAX.get(dtype, 708.0)
+
+
+class Activation:
+    """Base class: an activation φ with its forward pass and its vector-Jacobian product."""
+
+    name: ClassVar[str] = ""
+    #: net columns per output unit
+    k: int = 1
+    #: True when ∂o_i/∂net_j = 0 for i != j, so ``derivative`` exists
+    elementwise: ClassVar[bool] = True
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        """o = φ(net). ``net`` (n, n_out·k) -> ``o`` (n, n_out)."""
+        raise NotImplementedError
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """∂o/∂net, elementwise, from the cached ``net`` and ``o``."""
+        raise NotImplementedError
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        """∂E/∂net = ∂E/∂o ⊙ φ'(net) (elementwise case)."""
+        return grad_o * self.derivative(net, o)
+
+    def params(self) -> dict[str, Any]:
+        """The constructor arguments (for ``get_config`` and ``__repr__``)."""
+        return {}
+
+    def get_config(self) -> dict[str, Any]:
+        """A JSON-able description, ``{"name": ..., **params}``, that ``get_activation`` turns back into this."""
+        return {"name": self.name, **self.params()}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.params() == self.params()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, tuple(sorted(self.params().items()))))
+
+
+class Identity(Activation):
+    """o = net;  ∂o/∂net = 1. ``forward`` returns ``net`` itself (no copy)."""
+
+    name = "identity"
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return net
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return np.ones_like(net)
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        return grad_o
+
+
+class Sigmoid(Activation):
+    """o = 1/(1+e^(−net));  ∂o/∂net = o(1−o).
+
+    The exponent is clamped where e^(−net) would overflow (net < −708 in float64), which changes o by less
+    than the smallest normal number: no overflow warning, no NaN.
+    """
+
+    name = "sigmoid"
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        t = np.negative(net)
+        np.minimum(t, _exp_max(t.dtype), out=t)
+        np.exp(t, out=t)
+        t += 1
+        return np.reciprocal(t, out=t)
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return o * (1 - o)
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        g = 1 - o
+        g *= o
+        g *= grad_o
+        return g
+
+
+class Tanh(Activation):
+    """o = tanh(net);  ∂o/∂net = 1 − o²."""
+
+    name = "tanh"
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return np.tanh(net)
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return 1 - o * o
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        g = o * o
+        np.subtract(1, g, out=g)
+        g *= grad_o
+        return g
+
+
+class ReLU(Activation):
+    """o = max(0, net);  ∂o/∂net = 1 if net > 0 else 0 (0 at the kink, as PyTorch)."""
+
+    name = "relu"
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return np.maximum(net, 0)
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return (net > 0).astype(net.dtype)
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        return np.where(net > 0, grad_o, net.dtype.type(0))
+
+
+class LeakyReLU(Activation):
+    """o = net if net > 0 else α·net;  ∂o/∂net = 1 if net > 0 else α (α at the kink, as PyTorch)."""
+
+    name = "leaky_relu"
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        self.alpha = check_positive("leaky_relu alpha", alpha, allow_zero=True)
+
+    def params(self) -> dict[str, Any]:
+        return {"alpha": self.alpha}
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return np.where(net > 0, net, net * self.alpha)
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        one, alpha = net.dtype.type(1), net.dtype.type(self.alpha)
+        return np.where(net > 0, one, alpha)
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        return np.where(net > 0, grad_o, grad_o * self.alpha)
+
+
+class ELU(Activation):
+    """o = net if net > 0 else α(e^net − 1);  ∂o/∂net = 1 if net > 0 else o + α.
+
+    e^net is only evaluated on min(net, 0), so it cannot overflow.
+    """
+
+    name = "elu"
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        self.alpha = check_positive("elu alpha", alpha, allow_zero=True)
+
+    def params(self) -> dict[str, Any]:
+        return {"alpha": self.alpha}
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return np.where(net > 0, net, self.alpha * np.expm1(np.minimum(net, 0)))
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return np.where(net > 0, net.dtype.type(1), o + self.alpha)
+
+
+class Softplus(Activation):
+    """o = ln(1 + e^net), computed as max(net, 0) + ln(1 + e^(−|net|));  ∂o/∂net = σ(net)."""
+
+    name = "softplus"
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return np.maximum(net, 0) + np.log1p(np.exp(-np.abs(net)))
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return _SIGMOID.forward(net)
+
+
+class SiLU(Activation):
+    """o = net·σ(net);  ∂o/∂net = σ(net)·(1 + net·(1 − σ(net)))."""
+
+    name = "silu"
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        return net * _SIGMOID.forward(net)
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        s = _SIGMOID.forward(net)
+        return s * (1 + net * (1 - s))
+
+
+class GELU(Activation):
+    """o = ½·net·(1 + tanh(u)), u = √(2/π)·(net + 0.044715·net³)  (PyTorch's approximate="tanh");
+    ∂o/∂net = ½(1 + tanh u) + ½·net·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·net²)."""
+
+    name = "gelu"
+    _C = math.sqrt(2.0 / math.pi)
+    _A = 0.044715
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        t = np.tanh(self._C * (net + self._A * net**3))
+        return 0.5 * net * (1 + t)
+
+    def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
+        t = np.tanh(self._C * (net + self._A * net**3))
+        return 0.5 * (1 + t) + 0.5 * net * (1 - t * t) * self._C * (1 + 3 * self._A * net * net)
+
+
+class Softmax(Activation):
+    """o_j = e^(net_j) / Σ_l e^(net_l) over each row;  ∂o_j/∂net_i = o_j(1[i=j] − o_i).
+
+    The row maximum is subtracted before exp, so it never overflows. The Jacobian is not diagonal, so
+    ``backward`` is the row-wise product  grad_net = o ⊙ (grad_o − Σ_l grad_o_l·o_l).
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        e = net - net.max(axis=1, keepdims=True)
+        np.exp(e, out=e)
+        e /= e.sum(axis=1, keepdims=True)
+        return e
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        s = np.einsum("ij,ij->i", grad_o, o)[:, None]
+        return o * (grad_o - s)
+
+
+class Maxout(Activation):
+    """o_j = max_p net_(j,p) over the k pieces of unit j;  ∂o_j/∂net_(j,p) = 1 for the (first) largest piece, else 0.
+
+    The pieces of unit j are the k adjacent columns j·k … j·k+k−1 of ``net``, so a maxout ``Dense(n_in, n_out)``
+    has ``W`` of shape (n_in, n_out·k).
+    """
+
+    name = "maxout"
+    elementwise = False
+
+    def __init__(self, k: int = 2) -> None:
+        self.k = check_int("maxout k", k, minimum=1)
+
+    def params(self) -> dict[str, Any]:
+        return {"k": self.k}
+
+    def forward(self, net: np.ndarray) -> np.ndarray:
+        n, width = net.shape
+        return net.reshape(n, width // self.k, self.k).max(axis=2)
+
+    def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
+        n, width = net.shape
+        pieces = net.reshape(n, width // self.k, self.k)
+        winner = pieces.argmax(axis=2)[:, :, None]
+        grad = np.zeros_like(pieces)
+        np.put_along_axis(grad, winner, grad_o[:, :, None], axis=2)
+        return grad.reshape(n, width)
+
+
+_SIGMOID = Sigmoid()
+
+#: name -> class; every activation lucidnet knows, read by the tests, the CLI, model files and the playground
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls
+    for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Softplus, SiLU, GELU, Softmax, Maxout)
+}
+
+
+def get_activation(spec: str | dict[str, Any] | Activation) -> Activation:
+    """Return an activation object from a registry name, a ``get_config()`` dict or an object (returned as is)."""
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, str):
+        spec = {"name": spec}
+    if isinstance(spec, dict):
+        params = dict(spec)
+        name = params.pop("name", None)
+        if name not in ACTIVATIONS:
+            raise unknown_name("activation", name, ACTIVATIONS)
+        try:
+            return ACTIVATIONS[name](**params)
+        except TypeError:
+            raise ValueError(f"activation {name!r} does not take the parameters {sorted(params)}") from None
+    raise TypeError(f"activation must be a name, a config dict or an Activation object, got {spec!r}")

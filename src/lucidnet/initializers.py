@@ -1,0 +1,156 @@
+"""Weight initializers: how W (n_in, n_out) and b (n_out,) are drawn before training.
+
+Every draw comes from the generator the network passes in (``Network(seed=...)``), never from global state,
+so the same seed gives bit-identical weights. Each initializer also says how it sets the biases: zero for the
+modern schemes, drawn for the two classic ones the lessons use (``normal``: N(0, 1) like the seeds and
+Nielsen's network.py; ``uniform``: PyTorch's ``nn.Linear`` default).
+
+======================  ===============================  ==========================
+name                    W                                b
+======================  ===============================  ==========================
+zeros                   0                                0
+normal                  N(0, 1)                          N(0, 1)
+uniform                 U(−1/√n_in, 1/√n_in)             U(−1/√n_in, 1/√n_in)
+glorot_uniform          U(±√(6/(n_in + n_out)))          0
+glorot_normal           N(0, 2/(n_in + n_out))           0
+he_uniform              U(±√(6/n_in))                    0
+he_normal               N(0, 2/n_in)                     0
+lecun                   N(0, 1/n_in)  (Nielsen's)        0
+======================  ===============================  ==========================
+
+>>> import numpy as np
+>>> INITIALIZERS["glorot_uniform"]().weights((3, 2), np.random.default_rng(0), np.float64).shape
+(3, 2)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .errors import unknown_name
+
+
+class Initializer:
+    """Base class: ``weights(shape, rng, dtype)`` for W and ``bias(n_in, n_out, rng, dtype)`` for b."""
+
+    name: ClassVar[str] = ""
+
+    def weights(self, shape: tuple[int, int], rng: np.random.Generator, dtype: Any) -> np.ndarray:
+        """W of ``shape`` = (n_in, n_out), drawn from ``rng``."""
+        raise NotImplementedError
+
+    def bias(self, n_in: int, n_out: int, rng: np.random.Generator, dtype: Any) -> np.ndarray:
+        """b of shape (n_out,); zero unless the scheme draws it."""
+        return np.zeros(n_out, dtype=dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _uniform(rng: np.random.Generator, limit: float, shape: Any, dtype: Any) -> np.ndarray:
+    return rng.uniform(-limit, limit, size=shape).astype(dtype, copy=False)
+
+
+def _normal(rng: np.random.Generator, std: float, shape: Any, dtype: Any) -> np.ndarray:
+    return (rng.standard_normal(size=shape) * std).astype(dtype, copy=False)
+
+
+class Zeros(Initializer):
+    """W = 0, b = 0 (every hidden unit then learns the same thing: for demonstrations)."""
+
+    name = "zeros"
+
+    def weights(self, shape, rng, dtype):
+        return np.zeros(shape, dtype=dtype)
+
+
+class Normal(Initializer):
+    """W ~ N(0, 1), b ~ N(0, 1): the lessons' and Nielsen's network.py initialisation."""
+
+    name = "normal"
+
+    def weights(self, shape, rng, dtype):
+        return _normal(rng, 1.0, shape, dtype)
+
+    def bias(self, n_in, n_out, rng, dtype):
+        return _normal(rng, 1.0, n_out, dtype)
+
+
+class Uniform(Initializer):
+    """W, b ~ U(−1/√n_in, 1/√n_in): PyTorch's ``nn.Linear`` default."""
+
+    name = "uniform"
+
+    def weights(self, shape, rng, dtype):
+        return _uniform(rng, 1 / math.sqrt(shape[0]), shape, dtype)
+
+    def bias(self, n_in, n_out, rng, dtype):
+        return _uniform(rng, 1 / math.sqrt(n_in), n_out, dtype)
+
+
+class GlorotUniform(Initializer):
+    """W ~ U(−a, a), a = √(6/(n_in + n_out))  (Glorot & Bengio 2010); b = 0."""
+
+    name = "glorot_uniform"
+
+    def weights(self, shape, rng, dtype):
+        return _uniform(rng, math.sqrt(6 / (shape[0] + shape[1])), shape, dtype)
+
+
+class GlorotNormal(Initializer):
+    """W ~ N(0, 2/(n_in + n_out)); b = 0."""
+
+    name = "glorot_normal"
+
+    def weights(self, shape, rng, dtype):
+        return _normal(rng, math.sqrt(2 / (shape[0] + shape[1])), shape, dtype)
+
+
+class HeUniform(Initializer):
+    """W ~ U(−a, a), a = √(6/n_in)  (He et al. 2015, for ReLU); b = 0."""
+
+    name = "he_uniform"
+
+    def weights(self, shape, rng, dtype):
+        return _uniform(rng, math.sqrt(6 / shape[0]), shape, dtype)
+
+
+class HeNormal(Initializer):
+    """W ~ N(0, 2/n_in); b = 0."""
+
+    name = "he_normal"
+
+    def weights(self, shape, rng, dtype):
+        return _normal(rng, math.sqrt(2 / shape[0]), shape, dtype)
+
+
+class LeCun(Initializer):
+    """W ~ N(0, 1/n_in)  (LeCun 1998; Nielsen's network2 default); b = 0."""
+
+    name = "lecun"
+
+    def weights(self, shape, rng, dtype):
+        return _normal(rng, 1 / math.sqrt(shape[0]), shape, dtype)
+
+
+#: name -> class; every initializer lucidnet knows
+INITIALIZERS: dict[str, type[Initializer]] = {
+    cls.name: cls for cls in (Zeros, Normal, Uniform, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LeCun)
+}
+
+
+def get_initializer(spec: str | Initializer) -> Initializer:
+    """Return an initializer object from a registry name or an object (returned as is)."""
+    if isinstance(spec, Initializer):
+        return spec
+    if isinstance(spec, str):
+        if spec not in INITIALIZERS:
+            raise unknown_name("initializer", spec, INITIALIZERS)
+        return INITIALIZERS[spec]()
+    raise TypeError(f"init must be a registry name, an Initializer or an array, got {spec!r}")
