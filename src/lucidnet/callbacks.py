@@ -130,8 +130,13 @@ class EarlyStopping(Callback):
     ``restore_best=True`` the network ends with the weights of the best epoch (also after Ctrl-C).
     """
 
-    def __init__(self, patience: int = 10, min_delta: float = 0.0, monitor: str | None = None,
-                 restore_best: bool = True) -> None:
+    def __init__(
+        self,
+        patience: int = 10,
+        min_delta: float = 0.0,
+        monitor: str | None = None,
+        restore_best: bool = True,
+    ) -> None:
         self.patience = check_int("patience", patience, minimum=0)
         self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
         self.monitor = monitor
@@ -150,7 +155,9 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, state: TrainState) -> None:
         key = self.monitor or ("val_loss" if "val_loss" in state.logs else "loss")
         if key not in state.logs:
-            raise ValueError(f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}")
+            raise ValueError(
+                f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}"
+            )
         value = state.logs[key]
         if value < self.best - self.min_delta:
             self.best, self.best_epoch, self.wait = value, state.epoch, 0
@@ -168,4 +175,6 @@ class EarlyStopping(Callback):
             state.network.set_weights(self.best_weights)
 
     def __repr__(self) -> str:
-        return f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, monitor={self.monitor!r})"
+        return (
+            f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, monitor={self.monitor!r})"
+        )

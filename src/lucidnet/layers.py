@@ -145,7 +145,9 @@ class Dense(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """o = φ(x W + b). Stores ``x``, ``net`` and ``o``."""
         if self.W is None:
-            raise RuntimeError(f"{self!r} has no weights yet: add it to a Network (or call initialize(rng, dtype))")
+            raise RuntimeError(
+                f"{self!r} has no weights yet: add it to a Network (or call initialize(rng, dtype))"
+            )
         self.x = x
         net = x @ self.W
         if self.b is not None:
@@ -157,13 +159,17 @@ class Dense(Layer):
     def backward(self, grad_o: np.ndarray, need_grad_x: bool = True) -> np.ndarray | None:
         """δ = ∂E/∂net = φ'-VJP(grad_o); then the gradients of W, b and x (see ``backward_delta``)."""
         if self.net is None:
-            raise RuntimeError("backward() called before forward(): run forward(x) first so the layer has x, net and o")
+            raise RuntimeError(
+                "backward() called before forward(): run forward(x) first so the layer has x, net and o"
+            )
         return self.backward_delta(self.activation.backward(self.net, self.o, grad_o), need_grad_x)
 
     def backward_delta(self, delta: np.ndarray, need_grad_x: bool = True) -> np.ndarray | None:
         """Given δ = ∂E/∂net: grad_W = xᵀδ, grad_b = Σ_rows δ, and return ∂E/∂x = δ Wᵀ (None if not needed)."""
         if self.x is None:
-            raise RuntimeError("backward() called before forward(): run forward(x) first so the layer has x, net and o")
+            raise RuntimeError(
+                "backward() called before forward(): run forward(x) first so the layer has x, net and o"
+            )
         self.delta = delta
         self.grad_W = self.x.T @ delta
         if self.b is not None:
@@ -265,7 +271,9 @@ def layer_from_config(config: dict[str, Any]) -> Layer:
     """Build a layer from ``get_config()`` output (weights are set separately)."""
     kind = config.get("type")
     if kind == "dense":
-        return Dense(config["n_in"], config["n_out"], activation=config["activation"], bias=config.get("bias", True))
+        return Dense(
+            config["n_in"], config["n_out"], activation=config["activation"], bias=config.get("bias", True)
+        )
     if kind == "dropout":
         return Dropout(config["p"])
     raise ValueError(f"unknown layer type {kind!r}; valid types are: {', '.join(LAYERS)}")

@@ -96,7 +96,9 @@ class SGD(Optimizer):
     name = "sgd"
     _buffers = ("momentum",)
 
-    def __init__(self, lr: float = 0.1, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
+    def __init__(
+        self, lr: float = 0.1, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0
+    ):
         super().__init__(lr)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
         self.nesterov = bool(nesterov)
@@ -107,7 +109,12 @@ class SGD(Optimizer):
             self._buffers = ()
 
     def params(self):
-        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov, "weight_decay": self.weight_decay}
+        return {
+            "lr": self.lr,
+            "momentum": self.momentum,
+            "nesterov": self.nesterov,
+            "weight_decay": self.weight_decay,
+        }
 
     def _update(self, i, p, g):
         if self.weight_decay:
@@ -132,8 +139,13 @@ class Adam(Optimizer):
     name = "adam"
     _buffers = ("m", "v")
 
-    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0):
+    def __init__(
+        self,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(lr)
         b1, b2 = betas
         for name, b in (("beta_1", b1), ("beta_2", b2)):
@@ -168,8 +180,14 @@ class RMSprop(Optimizer):
     name = "rmsprop"
     _buffers = ("square_avg", "momentum")
 
-    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
-                 weight_decay: float = 0.0):
+    def __init__(
+        self,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(lr)
         if not 0 <= alpha < 1:
             raise ValueError(f"RMSprop alpha must be in [0, 1), got {alpha}")
@@ -179,8 +197,13 @@ class RMSprop(Optimizer):
         self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
 
     def params(self):
-        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "momentum": self.momentum,
-                "weight_decay": self.weight_decay}
+        return {
+            "lr": self.lr,
+            "alpha": self.alpha,
+            "eps": self.eps,
+            "momentum": self.momentum,
+            "weight_decay": self.weight_decay,
+        }
 
     def _update(self, i, p, g):
         if self.weight_decay:

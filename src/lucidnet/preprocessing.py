@@ -45,7 +45,9 @@ class Standardizer:
         if arr.ndim == 1 and len(self.mean_) == 1:
             arr = arr.reshape(-1, 1)
         if arr.ndim != 2 or arr.shape[1] != len(self.mean_):
-            raise ValueError(f"X has shape {arr.shape}; this Standardizer was fitted on {len(self.mean_)} columns")
+            raise ValueError(
+                f"X has shape {arr.shape}; this Standardizer was fitted on {len(self.mean_)} columns"
+            )
         return arr
 
     def transform(self, X: Any) -> np.ndarray:
@@ -67,7 +69,12 @@ class Standardizer:
         s = cls()
         mean = np.asarray(data["mean"], dtype=np.float64)
         scale = np.asarray(data["scale"], dtype=np.float64)
-        if mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all() or not (scale > 0).all():
+        if (
+            mean.ndim != 1
+            or mean.shape != scale.shape
+            or not np.isfinite(mean).all()
+            or not (scale > 0).all()
+        ):
             raise ValueError("a standardizer needs equal-length finite 'mean' and positive 'scale' lists")
         s.mean_, s.scale_ = mean, scale
         return s

@@ -29,11 +29,22 @@ if TYPE_CHECKING:
     from .network import Network
 
 
-def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = None,
-        optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True, seed: int | None = None,
-        validation_data: tuple[Any, ...] | None = None, validation_split: float = 0.0,
-        callbacks: Sequence[Callback] = (), early_stopping: int | EarlyStopping | None = None,
-        metrics: Sequence[str] = (), sample_weight: Any = None) -> History:
+def fit(
+    net: "Network",
+    X: Any,
+    y: Any,
+    epochs: int,
+    batch_size: int | None = None,
+    optimizer: Optimizer | str | dict[str, Any] | None = None,
+    shuffle: bool = True,
+    seed: int | None = None,
+    validation_data: tuple[Any, ...] | None = None,
+    validation_split: float = 0.0,
+    callbacks: Sequence[Callback] = (),
+    early_stopping: int | EarlyStopping | None = None,
+    metrics: Sequence[str] = (),
+    sample_weight: Any = None,
+) -> History:
     """Train ``net`` on (X, y) and return the ``History``.
 
     Parameters
@@ -72,7 +83,9 @@ def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = No
         if validation_split:
             raise ValueError("give either validation_data or validation_split, not both")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)")
+            raise ValueError(
+                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)"
+            )
         xv, tv, wv = net._check_xy(*validation_data)
     elif validation_split:
         n_val = int(round(len(x) * validation_split))
@@ -90,7 +103,11 @@ def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = No
 
     cbs = list(callbacks)
     if early_stopping is not None:
-        cbs.append(early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(patience=early_stopping))
+        cbs.append(
+            early_stopping
+            if isinstance(early_stopping, EarlyStopping)
+            else EarlyStopping(patience=early_stopping)
+        )
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
     rng = np.random.default_rng(seed) if seed is not None else net.rng
@@ -111,10 +128,10 @@ def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = No
                 if bs == n:
                     xb, tb, wb = x, t, w
                 elif order is None:
-                    xb, tb = x[start:start + bs], t[start:start + bs]
-                    wb = None if w is None else w[start:start + bs]
+                    xb, tb = x[start : start + bs], t[start : start + bs]
+                    wb = None if w is None else w[start : start + bs]
                 else:
-                    idx = order[start:start + bs]
+                    idx = order[start : start + bs]
                     xb, tb = x[idx], t[idx]
                     wb = None if w is None else w[idx]
                 e = net._backprop(xb, tb, wb, training=True)
