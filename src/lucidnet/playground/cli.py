@@ -12,11 +12,16 @@ import webbrowser
 
 def configure_playground_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the playground's options to ``parser`` (the ``lucidnet playground`` sub-command)."""
-    parser.description = ("Serve the lucidnet playground: watch a network learn on built-in data or your own "
-                          "CSV, in the browser, trained by the real engine.")
+    parser.description = (
+        "Serve the lucidnet playground: watch a network learn on built-in data or your own "
+        "CSV, in the browser, trained by the real engine."
+    )
     parser.add_argument("--port", type=int, default=8000, help="TCP port (default 8000; 0 picks a free one)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1: this computer only; the page has no login)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this computer only; the page has no login)",
+    )
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     return parser
 
@@ -36,6 +41,7 @@ def run_playground(args: argparse.Namespace) -> int:
         import uvicorn
 
         from lucidnet.playground.server import create_app
+
         app = create_app()
     except ImportError as e:
         print(f"error: {e}", file=sys.stderr)
@@ -49,15 +55,20 @@ def run_playground(args: argparse.Namespace) -> int:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((args.host, args.port))
     except OSError as e:
-        print(f"error: cannot listen on {args.host}:{args.port} ({e.strerror}); "
-              f"try another --port, e.g. --port {args.port + 1 if args.port else 8001}", file=sys.stderr)
+        print(
+            f"error: cannot listen on {args.host}:{args.port} ({e.strerror}); "
+            f"try another --port, e.g. --port {args.port + 1 if args.port else 8001}",
+            file=sys.stderr,
+        )
         return 2
     port = sock.getsockname()[1]
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
     if not _is_loopback(args.host):
-        print(f"warning: serving on {args.host}: anyone who can reach this address can use the playground",
-              file=sys.stderr)
+        print(
+            f"warning: serving on {args.host}: anyone who can reach this address can use the playground",
+            file=sys.stderr,
+        )
     print(f"lucidnet playground at {url} (Ctrl-C to stop)", file=sys.stderr)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
     if not args.no_browser:

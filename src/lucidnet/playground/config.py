@@ -7,9 +7,10 @@ The same object is what the page keeps in its URL, what ``POST /api/train`` rece
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from lucidnet.playground.features import validate_features
 
@@ -22,8 +23,11 @@ def builtin_datasets() -> dict[str, tuple[str, str]]:
     """The 2-D generators of :mod:`lucidnet.datasets`: name -> (task, label on the page)."""
     from lucidnet import datasets
 
-    return {name: (datasets.load(name, n=4, seed=0).task, _LABELS.get(name, name.replace("_", " ").capitalize()))
-            for name in datasets.GENERATORS}
+    return {
+        name: (datasets.load(name, n=4, seed=0).task, _LABELS.get(name, name.replace("_", " ").capitalize()))
+        for name in datasets.GENERATORS
+    }
+
 
 CLASSIFICATION_LOSSES = ("bce", "cross_entropy", "mse", "sse", "half_sse", "mae", "huber")
 REGRESSION_LOSSES = ("mse", "sse", "half_sse", "mae", "huber")
@@ -95,7 +99,9 @@ class PlaygroundConfig:
         return d
 
 
-def _number(d: Mapping[str, Any], key: str, default: float, lo: float, hi: float, integer: bool = False) -> Any:
+def _number(
+    d: Mapping[str, Any], key: str, default: float, lo: float, hi: float, integer: bool = False
+) -> Any:
     value = d.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PlaygroundError(f"{key} must be a number, got {value!r}")
@@ -114,13 +120,16 @@ def _choice(d: Mapping[str, Any], key: str, default: str, valid: tuple[str, ...]
 
 
 def parse_config(
-    data: Any, limits: Limits = Limits(), optimizers: tuple[str, ...] = ("sgd", "adam", "rmsprop", "adagrad")
+    data: Any,
+    limits: Limits | None = None,
+    optimizers: tuple[str, ...] = ("sgd", "adam", "rmsprop", "adagrad"),
 ) -> PlaygroundConfig:
     """Validate a JSON configuration object and fill in defaults; raises :class:`PlaygroundError` (400/413).
 
     >>> parse_config({"dataset": "spiral", "layers": [8, 8]}).activations
     ('tanh', 'tanh')
     """
+    limits = limits or Limits()
     if not isinstance(data, Mapping):
         raise PlaygroundError(f"the configuration must be a JSON object, got {type(data).__name__}")
     unknown = sorted(set(data) - set(PlaygroundConfig.__dataclass_fields__) - {"extra", "replace"})
@@ -153,11 +162,13 @@ def parse_config(
             raise PlaygroundError(f"unknown activation {a!r}; valid: {', '.join(HIDDEN_ACTIVATIONS)}")
     try:
         features = validate_features(data.get("features", ["x1", "x2"]))
-    except ValueError as e:
+    except (TypeError, ValueError) as e:
         raise PlaygroundError(str(e)) from None
 
-    problem = builtin[dataset][0] if dataset in builtin else _choice(
-        data, "problem", "auto", ("auto", "classification", "regression")
+    problem = (
+        builtin[dataset][0]
+        if dataset in builtin
+        else _choice(data, "problem", "auto", ("auto", "classification", "regression"))
     )
     losses = CLASSIFICATION_LOSSES if problem == "classification" else REGRESSION_LOSSES
     loss = data.get("loss", "auto")

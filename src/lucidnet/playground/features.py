@@ -6,8 +6,8 @@ coordinates of each point; the page never computes them itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def validate_features(names: Sequence[str]) -> list[str]:
     ['x1', 'x2']
     """
     if isinstance(names, str) or not isinstance(names, (list, tuple)):
-        raise ValueError(f"features must be a list of names, got {names!r}")
+        raise TypeError(f"features must be a list of names, got {names!r}")
     unknown = [n for n in names if n not in FEATURES]
     if unknown:
         raise ValueError(f"unknown feature {unknown[0]!r}; valid features: {', '.join(FEATURES)}")

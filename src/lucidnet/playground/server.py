@@ -28,8 +28,16 @@ from typing import Any
 import numpy as np
 
 from lucidnet.playground.config import (
-    CLASSIFICATION_LOSSES, HIDDEN_ACTIVATIONS, REGRESSION_LOSSES, REGRESSION_OUTPUTS, UPLOAD, Limits,
-    PlaygroundConfig, PlaygroundError, builtin_datasets, parse_config,
+    CLASSIFICATION_LOSSES,
+    HIDDEN_ACTIVATIONS,
+    REGRESSION_LOSSES,
+    REGRESSION_OUTPUTS,
+    UPLOAD,
+    Limits,
+    PlaygroundConfig,
+    PlaygroundError,
+    builtin_datasets,
+    parse_config,
 )
 from lucidnet.playground.data import Upload, builtin_points, parse_csv, upload_points
 from lucidnet.playground.features import FEATURES
@@ -46,8 +54,9 @@ def _require_web() -> None:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as e:
-        raise ImportError(f"the playground needs starlette and uvicorn ({e.name} is missing): "
-                          "pip install 'lucidnet[web]'") from None
+        raise ImportError(
+            f"the playground needs starlette and uvicorn ({e.name} is missing): pip install 'lucidnet[web]'"
+        ) from None
 
 
 @lru_cache(maxsize=1)
@@ -132,13 +141,17 @@ class Playground:
         if len(self.sessions) >= self.limits.max_sessions:
             raise PlaygroundError(
                 f"too many trainings at once (the limit is {self.limits.max_sessions}); "
-                "close another playground tab or wait a minute", 429)
+                "close another playground tab or wait a minute",
+                429,
+            )
         if config.dataset == UPLOAD:
             upload = self.uploads.get(config.upload)
             if upload is None:
                 raise PlaygroundError(f"no upload {config.upload!r}; upload the CSV file again", 404)
             points = upload_points(config, upload)
+            upload_name = upload.filename
         else:
+            upload_name = ""
             points = builtin_points(config)
         if config.batch_size > len(points.p_train):
             config = PlaygroundConfig(**{**config.to_dict(), "batch_size": len(points.p_train)})
@@ -148,6 +161,7 @@ class Playground:
             raise
         except (ValueError, TypeError, KeyError) as e:  # a configuration the engine refuses
             raise PlaygroundError(f"the engine refused this configuration: {e}") from None
+        session.upload_name = upload_name
         sid = secrets.token_urlsafe(12)
         self.sessions[sid] = session
         return sid, session
@@ -175,7 +189,9 @@ def create_app(limits: Limits | None = None) -> Any:
     async def read_body(request: Request, limit: int) -> bytes:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            raise PlaygroundError(f"the request has {declared} bytes, more than the limit of {limit} bytes", 413)
+            raise PlaygroundError(
+                f"the request has {declared} bytes, more than the limit of {limit} bytes", 413
+            )
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
@@ -211,8 +227,14 @@ def create_app(limits: Limits | None = None) -> Any:
         sid, session = await anyio.to_thread.run_sync(state.start, data)
         session.wake = anyio.Event()
         frame = await anyio.to_thread.run_sync(session.frame)
-        return JSONResponse({"session": sid, "config": session.config.to_dict(),
-                             "init": session.init_payload(), "frame": frame})
+        return JSONResponse(
+            {
+                "session": sid,
+                "config": session.config.to_dict(),
+                "init": session.init_payload(),
+                "frame": frame,
+            }
+        )
 
     async def control(request: Request) -> Response:
         session = state.session(request.path_params["sid"])
@@ -274,8 +296,11 @@ def create_app(limits: Limits | None = None) -> Any:
             finally:
                 session.streams -= 1
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     async def trace(request: Request) -> Response:
         session = state.session(request.path_params["sid"])
@@ -292,16 +317,22 @@ def create_app(limits: Limits | None = None) -> Any:
         session = state.session(request.path_params["sid"])
         data = await anyio.to_thread.run_sync(model_bytes, session)
         name = f"lucidnet-playground-{session.config.dataset}.safetensors"
-        return Response(data, media_type="application/octet-stream",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data,
+            media_type="application/octet-stream",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     async def config_toml(request: Request) -> Response:
         from lucidnet.playground.export import to_toml
 
         session = state.session(request.path_params["sid"])
         name = f"lucidnet-playground-{session.config.dataset}.toml"
-        return Response(to_toml(session), media_type="application/toml",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            to_toml(session),
+            media_type="application/toml",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     async def close(request: Request) -> Response:
         return JSONResponse({"closed": state.close(request.path_params["sid"])})
@@ -328,7 +359,8 @@ def create_app(limits: Limits | None = None) -> Any:
         Route("/api/sessions/{sid}", close, methods=["DELETE"]),
         Route("/api/sessions/{sid}/close", close, methods=["POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={PlaygroundError: playground_error,
-                                                        HTTPException: http_error})
+    app = Starlette(
+        routes=routes, exception_handlers={PlaygroundError: playground_error, HTTPException: http_error}
+    )
     app.state.playground = state
     return app

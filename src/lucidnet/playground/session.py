@@ -29,7 +29,7 @@ def quantise(v: np.ndarray) -> str:
     >>> quantise(np.array([-1.0, 0.0, 1.0, 7.0]))
     'AIC//w=='
     """
-    q = np.rint((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+    q = np.rint((np.clip(np.nan_to_num(v, nan=0.0), -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
     return base64.b64encode(q.tobytes()).decode("ascii")
 
 
@@ -60,6 +60,7 @@ class Session:
         self.wake: Any = None  # an anyio.Event set by the server when play/pause/close changes
         self.closed = False
         self.error = ""
+        self.upload_name = ""  # the uploaded file's name, for the TOML export
         self._grid = _grid_points(points.domain)
         self.X_train = feature_matrix(points.p_train, config.features)
         self.X_test = feature_matrix(points.p_test, config.features)
@@ -79,7 +80,9 @@ class Session:
             return "mse" if c.loss == "auto" else c.loss
         loss = c.loss if c.loss != "auto" else ("bce" if self.n_classes == 2 else "cross_entropy")
         if self.n_classes > 2 and loss != "cross_entropy":
-            raise PlaygroundError(f"a target with {self.n_classes} classes needs loss 'cross_entropy', got {loss!r}")
+            raise PlaygroundError(
+                f"a target with {self.n_classes} classes needs loss 'cross_entropy', got {loss!r}"
+            )
         if loss not in ("bce", "cross_entropy", "mse", "sse", "half_sse", "mae", "huber"):
             raise PlaygroundError(f"loss {loss!r} does not suit classification")
         return loss
@@ -93,7 +96,9 @@ class Session:
         if self.points.problem == "regression":
             return y.astype(np.float64).reshape(-1, 1)
         if self.loss_name == "cross_entropy":
-            return y.astype(np.int64)
+            from lucidnet.preprocessing import one_hot
+
+            return np.asarray(one_hot(y.astype(np.int64), self.n_classes, np.float64))
         return y.astype(np.float64).reshape(-1, 1)
 
     def build_network(self) -> Any:
@@ -132,11 +137,21 @@ class Session:
         c = self.config
         for _ in range(epochs):
             try:
-                self.network.fit(self.X_train, self.y_train, epochs=1, batch_size=min(c.batch_size, len(self.X_train)),
-                                 optimizer=self.optimizer, shuffle=True, seed=(c.seed * 1_000_003 + self.epoch) % 2**32)
+                with np.errstate(all="ignore"):  # a divergence is reported in the frame, not as warnings
+                    self.network.fit(
+                        self.X_train,
+                        self.y_train,
+                        epochs=1,
+                        batch_size=min(c.batch_size, len(self.X_train)),
+                        optimizer=self.optimizer,
+                        shuffle=True,
+                        seed=(c.seed * 1_000_003 + self.epoch) % 2**32,
+                    )
             except TrainingDivergedError:
-                self.error = (f"training diverged at epoch {self.epoch + 1} (the loss is not finite); "
-                              f"lower the learning rate (now {c.lr:g}) and press reset")
+                self.error = (
+                    f"training diverged at epoch {self.epoch + 1} (the loss is not finite); "
+                    f"lower the learning rate (now {c.lr:g}) and press reset"
+                )
                 self.playing = False
                 return
             self.epoch += 1
@@ -171,12 +186,22 @@ class Session:
 
     @staticmethod
     def points_labels(y: np.ndarray) -> np.ndarray:
-        return y.reshape(len(y), -1)[:, 0].astype(np.int64)
+        """Class indices (n,) from targets (n, 1) of 0/1 or one-hot (n, K)."""
+        y = y.reshape(len(y), -1)
+        return y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0].astype(np.int64)
 
     def _frame(self) -> dict[str, Any]:
-        train_loss, train_acc, _ = self._data_loss(self.X_train, self.y_train)
-        test_loss, test_acc, _ = self._data_loss(self.X_test, self.y_test)
-        if not self.history["epoch"] or self.history["epoch"][-1] != self.epoch:
+        with np.errstate(all="ignore"):
+            train_loss, train_acc, _ = self._data_loss(self.X_train, self.y_train)
+            test_loss, test_acc, _ = self._data_loss(self.X_test, self.y_test)
+        if not (np.isfinite(train_loss) and np.isfinite(test_loss)) and not self.error:
+            self.error = (
+                f"training diverged at epoch {self.epoch} (the loss is not finite); lower the learning "
+                f"rate (now {self.config.lr:g}) and press reset"
+            )
+            self.playing = False
+        finite = [v if v is None or np.isfinite(v) else None for v in (train_loss, test_loss)]
+        if (not self.history["epoch"] or self.history["epoch"][-1] != self.epoch) and not self.error:
             self.history["epoch"].append(self.epoch)
             self.history["train_loss"].append(train_loss)
             self.history["test_loss"].append(test_loss)
@@ -187,7 +212,8 @@ class Session:
         biases: list[list[float]] = []
         dense = [layer for layer in self.network.layers if hasattr(layer, "W")]
         for layer in self.network.layers:
-            x = layer.forward(x)
+            with np.errstate(all="ignore"):
+                x = np.nan_to_num(layer.forward(x), nan=0.0)
             if layer is dense[-1]:
                 break
             if hasattr(layer, "W"):
@@ -195,13 +221,16 @@ class Session:
                 thumbs.append([quantise(side[:, :, j]) for j in range(side.shape[2])])
         out = x
         for layer in dense:
-            weights.append(np.round(layer.W, 4).tolist())
-            biases.append(np.round(layer.b, 4).tolist() if getattr(layer, "b", None) is not None else [])
+            weights.append(np.round(np.nan_to_num(layer.W, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist())
+            b = getattr(layer, "b", None)
+            biases.append(
+                [] if b is None else np.round(np.nan_to_num(b, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist()
+            )
         scores = self._scores(out)
         frame: dict[str, Any] = {
             "epoch": self.epoch,
-            "train_loss": train_loss,
-            "test_loss": test_loss,
+            "train_loss": finite[0],
+            "test_loss": finite[1],
             "train_accuracy": train_acc,
             "test_accuracy": test_acc,
             "grid": GRID,
@@ -258,16 +287,38 @@ class Session:
         X, y = (self.X_train, self.y_train) if split == "train" else (self.X_test, self.y_test)
         if not 0 <= index < len(X):
             raise PlaygroundError(f"sample index must be between 0 and {len(X) - 1}, got {index}")
-        return X[index:index + 1], y[index:index + 1]
+        return X[index : index + 1], y[index : index + 1]
 
     def trace(self, split: str, index: int) -> dict[str, Any]:
-        """net, o, δ and gradients of every neuron for one sample (:func:`lucidnet.trace.trace`)."""
-        from lucidnet.trace import trace
+        """net, o, δ and gradients of every Dense layer for one sample, as lists (for the page's trace panel).
 
+        ``layers[k]`` holds ``x`` (1, n_in), ``net``, ``o``, ``delta`` (1, n_out), ``W``, ``b``, ``grad_W``,
+        ``grad_b`` of the k-th Dense layer after one forward and backward pass of the sample (no update).
+        """
         X, y = self.sample(split, index)
         with self.lock:
-            d = trace(self.network, X, y, self.config.lr).to_dict()
-        return {"split": split, "index": index, "features": list(self.config.features), "trace": d}
+            loss = float(self.network.loss_and_gradients(X, y)[0])
+            layers = [
+                {
+                    "x": layer.x.tolist(),
+                    "net": layer.net.tolist(),
+                    "o": layer.o.tolist(),
+                    "delta": layer.delta.tolist(),
+                    "W": layer.W.tolist(),
+                    "b": None if layer.b is None else layer.b.tolist(),
+                    "grad_W": layer.grad_W.tolist(),
+                    "grad_b": None if layer.grad_b is None else layer.grad_b.tolist(),
+                }
+                for layer in self.network.layers
+                if hasattr(layer, "W")
+            ]
+        return {
+            "split": split,
+            "index": index,
+            "features": list(self.config.features),
+            "lr": self.config.lr,
+            "trace": {"loss": loss, "layers": layers},
+        }
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in (len(self.config.features), *self.config.layers, self.n_out))
