@@ -26,8 +26,8 @@ THUMB_STEP = 2  # thumbnails take every second grid point: 25 × 25
 def quantise(v: np.ndarray) -> str:
     """q = round((clip(v, -1, 1) + 1)·127.5) as uint8, base64-encoded; the page maps q back to [-1, 1].
 
-    >>> quantise(np.array([-1.0, 0.0, 1.0, 7.0]))
-    'AIC//w=='
+    >>> quantise(np.array([-1.0, 0.0, 1.0, 7.0]))  # bytes 0, 128, 255, 255
+    'AID//w=='
     """
     q = np.rint((np.clip(np.nan_to_num(v, nan=0.0), -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
     return base64.b64encode(q.tobytes()).decode("ascii")
