@@ -34,7 +34,7 @@ if not os.path.exists(CHROMIUM):
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium package")
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
-from lucidnet.playground import create_app  # noqa: E402
+from lucidnet.playground import create_app
 
 pytestmark = pytest.mark.slow
 STATE = "window.lucidnetPlayground"
@@ -74,7 +74,10 @@ def page(browser):
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # a 4xx answer is logged by the browser as "Failed to load resource"; the page shows those itself
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 4" not in m.text else None)
+    pg.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "status of 4" not in m.text else None,
+    )
     pg.errors = errors
     yield pg
     context.close()
@@ -89,13 +92,23 @@ def state(page, expr: str):
     return page.evaluate(f"() => {STATE}.{expr}")
 
 
-def canvas_pixels(page) -> list[int]:
-    return page.evaluate("() => Array.from(document.querySelector('#boundary').getContext('2d')"
-                         ".getImageData(0, 0, 320, 320).data)")  # fmt: skip
+def snapshot_boundary(page) -> None:
+    page.evaluate("() => { const c = document.querySelector('#boundary');"
+                  " window.__before = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; }")  # fmt: skip
+
+
+def boundary_change(page) -> float:
+    """Mean absolute change per colour channel of the boundary canvas since :func:`snapshot_boundary`."""
+    return page.evaluate("""() => { const c = document.querySelector('#boundary'), b = window.__before;
+        const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let s = 0;
+        for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+        return s / a.length; }""")
 
 
 def test_spiral_add_a_layer_train_until_the_test_loss_halves(server, page):
-    page.goto(server + "#features=x1,x2,sin_x1,sin_x2&layers=8,8&activations=tanh,tanh&optimizer=adam&lr=0.03")
+    page.goto(
+        server + "#features=x1,x2,sin_x1,sin_x2&layers=8,8&activations=tanh,tanh&optimizer=adam&lr=0.03"
+    )
     wait_ready(page)
     page.click("#dataset-spiral")
     wait_ready(page, f"{STATE}.config.dataset === 'spiral' && {STATE}.init.train.length === 250")
@@ -106,15 +119,14 @@ def test_spiral_add_a_layer_train_until_the_test_loss_halves(server, page):
     assert page.locator("#links path").count() == 4 * 8 + 8 * 8 + 8 * 8 + 8
     start = state(page, "frame.test_loss")
     assert state(page, "frame.epoch") == 0 and start > 0.5
-    before = canvas_pixels(page)
+    snapshot_boundary(page)
     page.click("#play")
     page.wait_for_function(f"() => {STATE}.frame.test_loss < {start / 2}", timeout=30_000)
     page.click("#play")  # pause
     assert page.get_attribute("#play", "aria-label") == "play"
     epoch = state(page, "frame.epoch")
     assert epoch > 0 and int(page.locator("#epoch").inner_text().replace(",", "")) >= epoch - 5
-    after = canvas_pixels(page)
-    changed = sum(abs(a - b) for a, b in zip(before, after)) / len(before)
+    changed = boundary_change(page)
     assert changed > 10, f"the boundary canvas barely changed ({changed:.1f} per channel)"
     assert float(page.locator("#test-loss").get_attribute("data-value")) < start / 2
     assert "dataset=spiral" in page.url and "layers=8%2C8%2C8" in page.url
