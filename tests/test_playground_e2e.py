@@ -138,9 +138,13 @@ def test_spiral_add_a_layer_train_until_the_test_loss_halves(server, page):
     page.click("#links path[data-l='1'][data-i='0'][data-j='2']", force=True)
     page.wait_for_function("() => document.querySelector('#trace-body').innerText.includes('∂E/∂w')")
     shot = os.environ.get("LUCIDNET_PLAYGROUND_SCREENSHOT")
-    if shot:
+    if shot:  # train on for the picture
+        page.check("#show-test")
+        page.click("#play")
+        page.wait_for_function(f"() => {STATE}.frame.epoch >= 300", timeout=60_000)
+        page.click("#play")
         page.click("#neuron-2-3")
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(500)
         page.screenshot(path=shot, full_page=True)
 
 

@@ -30,6 +30,9 @@ for (let q = 0; q < 256; q++) {
   const t = q / 127.5 - 1, end = t < 0 ? NEG : POS, u = Math.abs(t);
   for (let c = 0; c < 3; c++) LUT[q * 3 + c] = MID[c] + (end[c] - MID[c]) * u;
 }
+// the big boundary plot uses paler colours so that the points stand out on it
+const PALE = new Uint8ClampedArray(256 * 3);
+for (let i = 0; i < PALE.length; i++) PALE[i] = LUT[i] + (255 - LUT[i]) * 0.3;
 const rgb = (c) => `rgb(${c[0]},${c[1]},${c[2]})`;
 function valueColour(t) {
   const q = Math.max(0, Math.min(255, Math.round((t + 1) * 127.5)));
@@ -40,7 +43,7 @@ function decode(b64) {
   for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i);
   return a;
 }
-function paint(canvas, b64, size, classesB64) {
+function paint(canvas, b64, size, classesB64, lut = LUT) {
   canvas.width = size; canvas.height = size;
   const ctx = canvas.getContext("2d"), img = ctx.createImageData(size, size), q = decode(b64);
   const cls = classesB64 ? decode(classesB64) : null;
@@ -49,7 +52,7 @@ function paint(canvas, b64, size, classesB64) {
       const c = PALETTE[cls[i] % PALETTE.length], u = q[i] / 255;
       for (let k = 0; k < 3; k++) img.data[i * 4 + k] = 255 + (c[k] - 255) * u * 0.75;
     } else {
-      for (let k = 0; k < 3; k++) img.data[i * 4 + k] = LUT[q[i] * 3 + k];
+      for (let k = 0; k < 3; k++) img.data[i * 4 + k] = lut[q[i] * 3 + k];
     }
     img.data[i * 4 + 3] = 255;
   }
@@ -215,8 +218,9 @@ function toCanvas(px, py) {
 function drawBoundary() {
   if (!S.frame || !S.init) return;
   const c = $("#boundary"), ctx = c.getContext("2d");
-  paint(offscreen, S.frame.boundary, S.frame.grid, S.frame.boundary_class);
+  paint(offscreen, S.frame.boundary, S.frame.grid, S.frame.boundary_class, PALE);
   ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
   ctx.drawImage(offscreen, 0, 0, c.width, c.height);
   drawPoints(ctx);
 }
@@ -340,12 +344,11 @@ function updateNetwork() {
       if (node && thumbs && thumbs[j]) paint(node.firstChild, thumbs[j], S.init.thumb_size);
     }
   }
-  const maxW = 3;
-  for (const p of $("#links").children) {
+  for (const p of $("#links").children) {  // width 0.5 + 1.1·min(|w|, 5) px, as in TensorFlow Playground
     const w = f.weights[p.dataset.l][p.dataset.i][p.dataset.j];
     p.setAttribute("stroke", w >= 0 ? rgb(POS) : rgb(NEG));
-    p.setAttribute("stroke-width", Math.max(0.6, Math.min(8, (Math.abs(w) / maxW) * 8)).toFixed(2));
-    p.setAttribute("stroke-opacity", "0.75");
+    p.setAttribute("stroke-width", (0.5 + 1.1 * Math.min(Math.abs(w), 5)).toFixed(2));
+    p.setAttribute("stroke-opacity", "0.7");
   }
 }
 
