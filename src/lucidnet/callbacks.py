@@ -8,8 +8,9 @@ Training never prints. It records a ``History`` and calls each callback at fixed
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ class History:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "History":
+    def from_dict(cls, data: dict[str, Any]) -> History:
         h = cls()
         h.history = {k: [float(x) for x in v] for k, v in data.get("history", {}).items()}
         h.best_epoch = data.get("best_epoch")
@@ -84,8 +85,8 @@ class History:
 class TrainState:
     """What callbacks see: the network, the optimizer, where training is, and the latest values."""
 
-    network: "Network"
-    optimizer: "Optimizer"
+    network: Network
+    optimizer: Optimizer
     epochs: int
     history: History
     epoch: int = 0  # 0-based index of the epoch just finished (or running)
@@ -130,13 +131,8 @@ class EarlyStopping(Callback):
     ``restore_best=True`` the network ends with the weights of the best epoch (also after Ctrl-C).
     """
 
-    def __init__(
-        self,
-        patience: int = 10,
-        min_delta: float = 0.0,
-        monitor: str | None = None,
-        restore_best: bool = True,
-    ) -> None:
+    def __init__(self, patience: int = 10, min_delta: float = 0.0, monitor: str | None = None,
+                 restore_best: bool = True) -> None:
         self.patience = check_int("patience", patience, minimum=0)
         self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
         self.monitor = monitor
@@ -155,9 +151,7 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, state: TrainState) -> None:
         key = self.monitor or ("val_loss" if "val_loss" in state.logs else "loss")
         if key not in state.logs:
-            raise ValueError(
-                f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}"
-            )
+            raise ValueError(f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}")
         value = state.logs[key]
         if value < self.best - self.min_delta:
             self.best, self.best_epoch, self.wait = value, state.epoch, 0
@@ -175,6 +169,4 @@ class EarlyStopping(Callback):
             state.network.set_weights(self.best_weights)
 
     def __repr__(self) -> str:
-        return (
-            f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, monitor={self.monitor!r})"
-        )
+        return f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, monitor={self.monitor!r})"

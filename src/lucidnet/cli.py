@@ -70,7 +70,7 @@ TRAIN_DEFAULTS: dict[str, Any] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``lucidnet`` argument parser with all its subcommands."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the full traceback on errors")  # fmt: skip
     parser = _Parser(
@@ -206,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_explain(sub: Any, common: argparse.ArgumentParser) -> None:
+def _add_explain(sub: Any, common: _Parser) -> None:
     try:
         from .trace import configure_explain_parser, run_explain
     except ImportError:
@@ -628,13 +628,27 @@ def _train_summary(
     if hist.get("stopped_early"):
         lines.append(f"  stopped early; kept the weights of epoch {(hist.get('best_epoch') or 0) + 1}")
     lines.append(f"model saved to {out}")
-    lines.append(f"next: lucidnet evaluate {out} DATA  |  lucidnet predict {out} DATA --proba")
+    data = table.source.removeprefix("data set ")
+    proba = " --proba" if prep.pre.classes is not None else ""
+    lines.append(f"next: lucidnet evaluate {out} {data}  |  lucidnet predict {out} {data}{proba}")
     return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------------------ predict / evaluate
 def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: str | None = None) -> Table:
+    """A data file for the model, or a built-in data set by name (when no file has that name)."""
     pre = bundle.preprocessing
+    if not os.path.exists(path):
+        from . import datasets
+
+        if path in datasets.DATASETS:
+            seed = ((bundle.options or {}).get("train") or {}).get("seed", 0)
+            table, _ = _load_training_table(dict(TRAIN_DEFAULTS, dataset=path, seed=seed))
+            if table.X.shape[1] != bundle.n_features:
+                raise CliError(f"data set {path} has {table.X.shape[1]} features; the model expects "
+                               f"{bundle.n_features}")  # fmt: skip
+            return table
+        raise CliError(f"{path}: no such file (nor a built-in data set; see 'lucidnet datasets')")
     return read_for_model(path, bundle.n_features, pre.feature_names, pre.target_name, need_target, labels)
 
 
@@ -719,7 +733,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         lines.append(f"accuracy: {r['accuracy']:.4f} ({correct}/{r['n']})")
         lines.append("confusion matrix (rows: true class, columns: predicted):")
         names = [str(c) for c in r["classes"]]
-        w = max(6, *(len(s) for s in names), len(str(r["n"])) + 1)
+        w = max(5, *(len(s) for s in names), len(str(r["n"]))) + 2
         lines.append(" " * w + "".join(f"{s:>{w}}" for s in names))
         for name, row in zip(names, r["confusion"]):
             lines.append(f"{name:>{w}}" + "".join(f"{v:>{w}d}" for v in row))

@@ -46,7 +46,7 @@ class DataError(ValueError):
 # ----------------------------------------------------------------------------------------------------- IDX
 # IDX (LeCun's MNIST format): 2 zero bytes, a type code, the number of dimensions, then one big-endian
 # uint32 per dimension, then the values in C order, big-endian.
-_IDX_DTYPES = {
+_IDX_DTYPES: dict[int, np.dtype[Any]] = {
     0x08: np.dtype(">u1"),
     0x09: np.dtype(">i1"),
     0x0B: np.dtype(">i2"),

@@ -7,7 +7,8 @@ path carries no checks.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -70,9 +71,7 @@ def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = N
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); at least one sample is needed")
     if n_cols is not None and arr.shape[1] != n_cols:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} columns but the network expects {n_cols} (shape {arr.shape})"
-        )
+        raise ValueError(f"{name} has {arr.shape[1]} columns but the network expects {n_cols} (shape {arr.shape})")
     arr = np.ascontiguousarray(arr, dtype=dtype)
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]

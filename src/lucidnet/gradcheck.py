@@ -46,26 +46,16 @@ class GradcheckReport:
         lines = [f"{'parameter':<10} {'shape':<12} {'checked':>8} {'rel. error':>11} {'max |Δ|':>10}"]
         for r in self.rows:
             lines.append(
-                f"{r['parameter']:<10} {str(tuple(r['shape'])):<12} {r['checked']:>8} "
+                f"{r['parameter']:<10} {tuple(r['shape'])!s:<12} {r['checked']:>8} "
                 f"{r['rel_error']:>11.2e} {r['max_abs_error']:>10.2e}"
             )
         verdict = "passed" if self.passed else "FAILED"
-        lines.append(
-            f"{verdict}: max relative error {self.max_rel_error:.2e} (tolerance {self.tol:.0e}, ε = {self.eps:.0e})"
-        )
+        lines.append(f"{verdict}: max relative error {self.max_rel_error:.2e} (tolerance {self.tol:.0e}, ε = {self.eps:.0e})")
         return "\n".join(lines)
 
 
-def gradcheck(
-    net: "Network",
-    X: Any,
-    y: Any,
-    eps: float = 1e-6,
-    tol: float = 1e-6,
-    sample_weight: Any = None,
-    max_entries: int | None = None,
-    seed: int = 0,
-) -> GradcheckReport:
+def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6,
+              sample_weight: Any = None, max_entries: int | None = None, seed: int = 0) -> GradcheckReport:
     """Compare ``net``'s backpropagated gradients with central differences, in float64.
 
     Parameters
@@ -109,13 +99,11 @@ def gradcheck(
         analytic = g.reshape(-1)[idx]
         denom = np.linalg.norm(analytic) + np.linalg.norm(numeric)
         diff = np.linalg.norm(analytic - numeric)
-        rows.append(
-            {
-                "parameter": name,
-                "shape": list(p.shape),
-                "checked": int(len(idx)),
-                "rel_error": float(diff / denom) if denom > 0 else 0.0,
-                "max_abs_error": float(np.max(np.abs(analytic - numeric), initial=0.0)),
-            }
-        )
+        rows.append({
+            "parameter": name,
+            "shape": list(p.shape),
+            "checked": len(idx),
+            "rel_error": float(diff / denom) if denom > 0 else 0.0,
+            "max_abs_error": float(np.max(np.abs(analytic - numeric), initial=0.0)),
+        })
     return GradcheckReport(rows=rows, tol=tol, eps=eps)

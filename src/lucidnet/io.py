@@ -89,6 +89,10 @@ def atomic_write(path: PathLike, write: Callable[[Any], None]) -> Path:
     folder = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
@@ -208,7 +212,7 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
             raise _fail(p, f"corrupted header entry for tensor {name!r}")
         dt, shape, offs = info["dtype"], info["shape"], info["data_offsets"]
-        if dt not in _DTYPES:
+        if not isinstance(dt, str) or dt not in _DTYPES:
             raise _fail(p, f"tensor {name!r}: unsupported dtype {dt!r}; lucidnet reads {', '.join(_DTYPES)}")
         if not isinstance(shape, list) or not all(_is_int(s) and s >= 0 for s in shape) or len(shape) > 8:
             raise _fail(p, f"tensor {name!r}: invalid shape {shape!r}")
@@ -279,7 +283,7 @@ class Preprocessing:
             return np.asarray(X, dtype=np.float64)
         return np.asarray(self.x_scaler.transform(X))
 
-    def encode_y(self, y: np.ndarray) -> np.ndarray:
+    def encode_y(self, y: Any) -> np.ndarray:
         """Targets as the network learns them: class indices (n,) int64, or scaled values (n, k)."""
         if self.classes is not None:
             index = {c: i for i, c in enumerate(self.classes)}
@@ -413,12 +417,9 @@ class ModelBundle:
 
 # --------------------------------------------------------------------------------------- save / load
 def _lucidnet_version() -> str:
-    try:
-        from importlib.metadata import version
+    from . import __version__
 
-        return version("lucidnet")
-    except Exception:  # noqa: BLE001 -- not installed (source checkout): the version is unknown, not an error
-        return "unknown"
+    return str(__version__)
 
 
 def _param_tensors(net: Any) -> dict[str, np.ndarray]:
@@ -516,7 +517,7 @@ def _parse_lucidnet_meta(path: PathLike, meta: dict[str, str]) -> dict[str, Any]
     if not isinstance(m, dict):
         raise _fail(path, "corrupted 'lucidnet' metadata (not a JSON object)")
     version = m.get("format_version")
-    if not _is_int(version):
+    if isinstance(version, bool) or not isinstance(version, int):
         raise _fail(path, f"corrupted 'lucidnet' metadata: format_version {version!r}")
     if version > FORMAT_VERSION:
         raise _fail(

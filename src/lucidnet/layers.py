@@ -113,15 +113,20 @@ class Dense(Layer):
                 self._b0 = np.full(width, check_finite_number("bias_init", bias_init))
             else:
                 self._b0 = _explicit("bias_init", bias_init, (width,))
-        self.W: np.ndarray | None = None
-        self.b: np.ndarray | None = None
+        self.W: Any = None  # ndarray once initialised
+        self.b: Any = None
         if self._W0 is not None:  # explicit weights: usable at once, before joining a network
             self.initialize(np.random.default_rng(0), np.float64)
         self._clear()
 
     def _clear(self) -> None:
-        self.x = self.net = self.o = None
-        self.delta = self.grad_W = self.grad_b = None
+        # what the last forward and backward computed (None before them)
+        self.x: Any = None
+        self.net: Any = None
+        self.o: Any = None
+        self.delta: Any = None
+        self.grad_W: Any = None
+        self.grad_b: Any = None
 
     def initialize(self, rng: np.random.Generator, dtype: Any) -> None:
         """Draw W and b from ``rng`` (or take the explicit ones) in ``dtype``."""
@@ -145,9 +150,7 @@ class Dense(Layer):
     def forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
         """o = φ(x W + b). Stores ``x``, ``net`` and ``o``."""
         if self.W is None:
-            raise RuntimeError(
-                f"{self!r} has no weights yet: add it to a Network (or call initialize(rng, dtype))"
-            )
+            raise RuntimeError(f"{self!r} has no weights yet: add it to a Network (or call initialize(rng, dtype))")
         self.x = x
         net = x @ self.W
         if self.b is not None:
@@ -159,17 +162,13 @@ class Dense(Layer):
     def backward(self, grad_o: np.ndarray, need_grad_x: bool = True) -> np.ndarray | None:
         """δ = ∂E/∂net = φ'-VJP(grad_o); then the gradients of W, b and x (see ``backward_delta``)."""
         if self.net is None:
-            raise RuntimeError(
-                "backward() called before forward(): run forward(x) first so the layer has x, net and o"
-            )
+            raise RuntimeError("backward() called before forward(): run forward(x) first so the layer has x, net and o")
         return self.backward_delta(self.activation.backward(self.net, self.o, grad_o), need_grad_x)
 
     def backward_delta(self, delta: np.ndarray, need_grad_x: bool = True) -> np.ndarray | None:
         """Given δ = ∂E/∂net: grad_W = xᵀδ, grad_b = Σ_rows δ, and return ∂E/∂x = δ Wᵀ (None if not needed)."""
         if self.x is None:
-            raise RuntimeError(
-                "backward() called before forward(): run forward(x) first so the layer has x, net and o"
-            )
+            raise RuntimeError("backward() called before forward(): run forward(x) first so the layer has x, net and o")
         self.delta = delta
         self.grad_W = self.x.T @ delta
         if self.b is not None:
@@ -216,7 +215,9 @@ class Dropout(Layer):
         self.p = p
         self.n_in = self.n_out = 0  # set by the Network from the layer before
         self._rng: np.random.Generator | None = None
-        self.x = self.o = self.mask = None
+        self.x: Any = None
+        self.o: Any = None
+        self.mask: Any = None
 
     def initialize(self, rng: np.random.Generator, dtype: Any) -> None:
         self._rng = rng
@@ -271,9 +272,7 @@ def layer_from_config(config: dict[str, Any]) -> Layer:
     """Build a layer from ``get_config()`` output (weights are set separately)."""
     kind = config.get("type")
     if kind == "dense":
-        return Dense(
-            config["n_in"], config["n_out"], activation=config["activation"], bias=config.get("bias", True)
-        )
+        return Dense(config["n_in"], config["n_out"], activation=config["activation"], bias=config.get("bias", True))
     if kind == "dropout":
         return Dropout(config["p"])
     raise ValueError(f"unknown layer type {kind!r}; valid types are: {', '.join(LAYERS)}")

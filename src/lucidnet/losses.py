@@ -219,8 +219,9 @@ class BCE(Loss):
         return y
 
     def value(self, o, y, w=None):
-        log_o = np.maximum(np.log(o), -100)
-        log_1o = np.maximum(np.log1p(-o), -100)
+        with np.errstate(divide="ignore"):  # ln 0 = −inf, then clamped to −100
+            log_o = np.maximum(np.log(o), -100)
+            log_1o = np.maximum(np.log1p(-o), -100)
         return -float(_rows(y * log_o + (1 - y) * log_1o, w).sum()) / o.size
 
     def gradient(self, o, y, w=None):

@@ -17,7 +17,8 @@ Network(2 → 2 → 1, loss=half_sse, dtype=float64)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .callbacks import Callback, EarlyStopping, History
     from .optimizers import Optimizer
 
-_DTYPES = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
+_DTYPES: dict[str, np.dtype] = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
 
 
 class Network:
@@ -50,15 +51,9 @@ class Network:
         Penalties λ₁·Σ|W| and ½λ₂·Σ W² added to E.
     """
 
-    def __init__(
-        self,
-        layers: Sequence[Layer],
-        loss: str | dict[str, Any] | Loss = "mse",
-        dtype: str | np.dtype | type = "float64",
-        seed: int | None = None,
-        l1: float = 0.0,
-        l2: float = 0.0,
-    ) -> None:
+    def __init__(self, layers: Sequence[Layer], loss: str | dict[str, Any] | Loss = "mse",
+                 dtype: str | np.dtype | type = "float64", seed: int | None = None,
+                 l1: float = 0.0, l2: float = 0.0) -> None:
         if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
             raise TypeError("layers must be a list of layers, e.g. [Dense(2, 3), Dense(3, 1)]")
         if not layers:
@@ -84,7 +79,7 @@ class Network:
         if key not in _DTYPES:
             raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
         self.layers = list(layers)
-        self.dtype = _DTYPES[key]
+        self.dtype: np.dtype = _DTYPES[key]
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.loss_fn = get_loss(loss)
@@ -130,9 +125,7 @@ class Network:
         """Copy ``weights`` (aligned with ``parameters()``) into the live arrays, checking each shape."""
         params = self.parameters()
         if len(weights) != len(params):
-            raise ValueError(
-                f"expected {len(params)} arrays ({', '.join(self.parameter_names())}), got {len(weights)}"
-            )
+            raise ValueError(f"expected {len(params)} arrays ({', '.join(self.parameter_names())}), got {len(weights)}")
         for name, p, w in zip(self.parameter_names(), params, weights):
             w = np.asarray(w)
             if w.shape != p.shape:
@@ -153,9 +146,7 @@ class Network:
     def _check_x(self, X: Any, name: str = "X") -> np.ndarray:
         return as_2d_array(name, X, self.dtype, n_cols=self.n_in)
 
-    def _check_xy(
-        self, X: Any, y: Any, sample_weight: Any = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def _check_xy(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         x = self._check_x(X)
         t = self.loss_fn.prepare_targets(y, self.n_out, self.dtype)
         if len(t) != len(x):
@@ -188,10 +179,11 @@ class Network:
 
     def _penalty(self) -> float:
         e = 0.0
-        if self.l1:
-            e += self.l1 * sum(float(np.abs(layer.W).sum()) for layer in self._dense)
-        if self.l2:
-            e += 0.5 * self.l2 * sum(float(np.vdot(layer.W, layer.W)) for layer in self._dense)
+        for layer in self._dense:
+            if self.l1:
+                e += self.l1 * float(np.abs(layer.W).sum())
+            if self.l2:
+                e += 0.5 * self.l2 * float(np.vdot(layer.W, layer.W))
         return e
 
     def _loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
@@ -237,41 +229,18 @@ class Network:
         return e, [g.copy() for g in self._gradients()]
 
     # ----------------------------------------------------------------- training
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        epochs: int,
-        batch_size: int | None = None,
-        optimizer: "Optimizer | str | dict[str, Any] | None" = None,
-        shuffle: bool = True,
-        seed: int | None = None,
-        validation_data: tuple[Any, ...] | None = None,
-        validation_split: float = 0.0,
-        callbacks: Sequence["Callback"] = (),
-        early_stopping: "int | EarlyStopping | None" = None,
-        metrics: Sequence[str] = (),
-        sample_weight: Any = None,
-    ) -> "History":
+    def fit(self, X: Any, y: Any, epochs: int, batch_size: int | None = None,
+            optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True,
+            seed: int | None = None, validation_data: tuple[Any, ...] | None = None,
+            validation_split: float = 0.0, callbacks: Sequence[Callback] = (),
+            early_stopping: int | EarlyStopping | None = None, metrics: Sequence[str] = (),
+            sample_weight: Any = None) -> History:
         """Train with mini-batch gradient descent; see ``lucidnet.training.fit`` for every argument."""
         from .training import fit
 
-        return fit(
-            self,
-            X,
-            y,
-            epochs,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            shuffle=shuffle,
-            seed=seed,
-            validation_data=validation_data,
-            validation_split=validation_split,
-            callbacks=callbacks,
-            early_stopping=early_stopping,
-            metrics=metrics,
-            sample_weight=sample_weight,
-        )
+        return fit(self, X, y, epochs, batch_size=batch_size, optimizer=optimizer, shuffle=shuffle, seed=seed,
+                   validation_data=validation_data, validation_split=validation_split, callbacks=callbacks,
+                   early_stopping=early_stopping, metrics=metrics, sample_weight=sample_weight)
 
     # ----------------------------------------------------------------- description
     def get_config(self) -> dict[str, Any]:
@@ -285,18 +254,12 @@ class Network:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> "Network":
+    def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> Network:
         """Build a network from ``get_config()`` output, with freshly drawn weights."""
         try:
             layers = [layer_from_config(c) for c in config["layers"]]
-            return cls(
-                layers,
-                loss=config["loss"],
-                dtype=dtype or config.get("dtype", "float64"),
-                seed=seed,
-                l1=config.get("l1", 0.0),
-                l2=config.get("l2", 0.0),
-            )
+            return cls(layers, loss=config["loss"], dtype=dtype or config.get("dtype", "float64"), seed=seed,
+                       l1=config.get("l1", 0.0), l2=config.get("l2", 0.0))
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a lucidnet network config: {exc!r}") from None
 
@@ -305,12 +268,11 @@ class Network:
         rows = [("layer", "output", "parameters")]
         for layer in self.layers:
             rows.append((repr(layer), f"(n, {layer.n_out})", str(sum(p.size for p in layer.parameters()))))
-        rows.append(
-            (f"loss: {self.loss_fn.name}", f"dtype: {self.dtype}", f"total {self.count_parameters()}")
-        )
+        rows.append((f"loss: {self.loss_fn.name}", f"dtype: {self.dtype}", f"total {self.count_parameters()}"))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in [self.n_in] + [layer.n_out for layer in self._dense])
         return f"Network({sizes}, loss={self.loss_fn.name}, dtype={self.dtype})"
+

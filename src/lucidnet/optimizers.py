@@ -18,7 +18,8 @@ array([0.95])
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, Sequence
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,7 +30,8 @@ class Optimizer:
     """Base class. Subclasses implement ``_update(i, p, g)`` for parameter i."""
 
     name: ClassVar[str] = ""
-    _buffers: ClassVar[tuple[str, ...]] = ()
+    #: names of the per-parameter state buffers
+    _buffers: tuple[str, ...] = ()
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
@@ -94,11 +96,9 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
-    _buffers = ("momentum",)
+    _buffers: tuple[str, ...] = ("momentum",)
 
-    def __init__(
-        self, lr: float = 0.1, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0
-    ):
+    def __init__(self, lr: float = 0.1, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
         super().__init__(lr)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
         self.nesterov = bool(nesterov)
@@ -109,12 +109,7 @@ class SGD(Optimizer):
             self._buffers = ()
 
     def params(self):
-        return {
-            "lr": self.lr,
-            "momentum": self.momentum,
-            "nesterov": self.nesterov,
-            "weight_decay": self.weight_decay,
-        }
+        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov, "weight_decay": self.weight_decay}
 
     def _update(self, i, p, g):
         if self.weight_decay:
@@ -139,13 +134,8 @@ class Adam(Optimizer):
     name = "adam"
     _buffers = ("m", "v")
 
-    def __init__(
-        self,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-    ):
+    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0):
         super().__init__(lr)
         b1, b2 = betas
         for name, b in (("beta_1", b1), ("beta_2", b2)):
@@ -180,14 +170,8 @@ class RMSprop(Optimizer):
     name = "rmsprop"
     _buffers = ("square_avg", "momentum")
 
-    def __init__(
-        self,
-        lr: float = 1e-2,
-        alpha: float = 0.99,
-        eps: float = 1e-8,
-        momentum: float = 0.0,
-        weight_decay: float = 0.0,
-    ):
+    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
+                 weight_decay: float = 0.0):
         super().__init__(lr)
         if not 0 <= alpha < 1:
             raise ValueError(f"RMSprop alpha must be in [0, 1), got {alpha}")
@@ -197,13 +181,8 @@ class RMSprop(Optimizer):
         self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
 
     def params(self):
-        return {
-            "lr": self.lr,
-            "alpha": self.alpha,
-            "eps": self.eps,
-            "momentum": self.momentum,
-            "weight_decay": self.weight_decay,
-        }
+        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "momentum": self.momentum,
+                "weight_decay": self.weight_decay}
 
     def _update(self, i, p, g):
         if self.weight_decay:

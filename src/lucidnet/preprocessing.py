@@ -21,7 +21,7 @@ import numpy as np
 from .errors import as_2d_array
 from .losses import one_hot
 
-__all__ = ["Standardizer", "LabelEncoder", "one_hot"]
+__all__ = ["LabelEncoder", "Standardizer", "one_hot"]
 
 
 class Standardizer:
@@ -31,8 +31,8 @@ class Standardizer:
         self.mean_: np.ndarray | None = None
         self.scale_: np.ndarray | None = None
 
-    def fit(self, X: Any) -> "Standardizer":
-        x = as_2d_array("X", X, np.float64)
+    def fit(self, X: Any) -> Standardizer:
+        x = as_2d_array("X", X, np.dtype(np.float64))
         self.mean_ = x.mean(axis=0)
         std = x.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
@@ -45,9 +45,7 @@ class Standardizer:
         if arr.ndim == 1 and len(self.mean_) == 1:
             arr = arr.reshape(-1, 1)
         if arr.ndim != 2 or arr.shape[1] != len(self.mean_):
-            raise ValueError(
-                f"X has shape {arr.shape}; this Standardizer was fitted on {len(self.mean_)} columns"
-            )
+            raise ValueError(f"X has shape {arr.shape}; this Standardizer was fitted on {len(self.mean_)} columns")
         return arr
 
     def transform(self, X: Any) -> np.ndarray:
@@ -65,16 +63,11 @@ class Standardizer:
         return {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Standardizer":
+    def from_dict(cls, data: dict[str, Any]) -> Standardizer:
         s = cls()
         mean = np.asarray(data["mean"], dtype=np.float64)
         scale = np.asarray(data["scale"], dtype=np.float64)
-        if (
-            mean.ndim != 1
-            or mean.shape != scale.shape
-            or not np.isfinite(mean).all()
-            or not (scale > 0).all()
-        ):
+        if mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all() or not (scale > 0).all():
             raise ValueError("a standardizer needs equal-length finite 'mean' and positive 'scale' lists")
         s.mean_, s.scale_ = mean, scale
         return s
@@ -89,7 +82,7 @@ class LabelEncoder:
     def __init__(self) -> None:
         self.classes_: np.ndarray | None = None
 
-    def fit(self, y: Any) -> "LabelEncoder":
+    def fit(self, y: Any) -> LabelEncoder:
         arr = np.asarray(y)
         if arr.ndim != 1:
             raise ValueError(f"labels must be 1-D, got shape {arr.shape}")

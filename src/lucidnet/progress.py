@@ -81,6 +81,8 @@ class ProgressBar(_Progress):
         self.last_draw = -math.inf
         self.logs: dict[str, float] = {}
         self.shown = False
+        encoding = (getattr(stream, "encoding", None) or "ascii").lower().replace("-", "")
+        self.chars = ("█", "·") if encoding in ("utf8", "utf16", "utf32") else ("#", "-")
 
     def __repr__(self) -> str:
         return f"ProgressBar(epochs={self.total})"
@@ -92,7 +94,8 @@ class ProgressBar(_Progress):
         self.last_draw = now
         frac = done / self.total if self.total else 1.0
         filled = round(frac * self.width)
-        bar = "█" * filled + "·" * (self.width - filled)
+        full, empty = self.chars
+        bar = full * filled + empty * (self.width - filled)
         n = len(str(self.total))
         line = f"epoch {done:>{n}}/{self.total} [{bar}]  {_losses(self.logs)}  ETA {format_duration(self._eta(done))}"
         self.stream.write("\r" + line + "\x1b[K")

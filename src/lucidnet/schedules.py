@@ -51,14 +51,8 @@ class ReduceLROnPlateau(Callback):
     ``monitor`` defaults to ``val_loss`` when there is validation data, else ``loss``.
     """
 
-    def __init__(
-        self,
-        factor: float = 0.1,
-        patience: int = 10,
-        min_lr: float = 0.0,
-        threshold: float = 1e-4,
-        monitor: str | None = None,
-    ) -> None:
+    def __init__(self, factor: float = 0.1, patience: int = 10, min_lr: float = 0.0, threshold: float = 1e-4,
+                 monitor: str | None = None) -> None:
         self.factor = check_positive("factor", factor)
         if self.factor >= 1:
             raise ValueError(f"factor must be < 1, got {factor}")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,22 +30,11 @@ if TYPE_CHECKING:
     from .network import Network
 
 
-def fit(
-    net: "Network",
-    X: Any,
-    y: Any,
-    epochs: int,
-    batch_size: int | None = None,
-    optimizer: Optimizer | str | dict[str, Any] | None = None,
-    shuffle: bool = True,
-    seed: int | None = None,
-    validation_data: tuple[Any, ...] | None = None,
-    validation_split: float = 0.0,
-    callbacks: Sequence[Callback] = (),
-    early_stopping: int | EarlyStopping | None = None,
-    metrics: Sequence[str] = (),
-    sample_weight: Any = None,
-) -> History:
+def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None,
+        optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True, seed: int | None = None,
+        validation_data: tuple[Any, ...] | None = None, validation_split: float = 0.0,
+        callbacks: Sequence[Callback] = (), early_stopping: int | EarlyStopping | None = None,
+        metrics: Sequence[str] = (), sample_weight: Any = None) -> History:
     """Train ``net`` on (X, y) and return the ``History``.
 
     Parameters
@@ -83,12 +73,10 @@ def fit(
         if validation_split:
             raise ValueError("give either validation_data or validation_split, not both")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            raise ValueError(
-                "validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)"
-            )
+            raise ValueError("validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)")
         xv, tv, wv = net._check_xy(*validation_data)
     elif validation_split:
-        n_val = int(round(len(x) * validation_split))
+        n_val = round(len(x) * validation_split)
         if n_val < 1 or n_val >= len(x):
             raise ValueError(
                 f"validation_split={validation_split} of {len(x)} samples leaves {len(x) - n_val} for training "
@@ -103,11 +91,7 @@ def fit(
 
     cbs = list(callbacks)
     if early_stopping is not None:
-        cbs.append(
-            early_stopping
-            if isinstance(early_stopping, EarlyStopping)
-            else EarlyStopping(patience=early_stopping)
-        )
+        cbs.append(early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(patience=early_stopping))
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
     rng = np.random.default_rng(seed) if seed is not None else net.rng
@@ -118,7 +102,9 @@ def fit(
     interrupted = _InterruptFlag()
     for cb in cbs:
         cb.on_train_begin(state)
-    with interrupted:
+    # NumPy's overflow warnings are replaced by the divergence check below (one clear error with advice);
+    # errstate is entered once per fit, not per operation, so it costs nothing on the hot path
+    with interrupted, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         params = net.parameters()
         for epoch in range(epochs):
             state.epoch = epoch
@@ -128,10 +114,10 @@ def fit(
                 if bs == n:
                     xb, tb, wb = x, t, w
                 elif order is None:
-                    xb, tb = x[start : start + bs], t[start : start + bs]
-                    wb = None if w is None else w[start : start + bs]
+                    xb, tb = x[start:start + bs], t[start:start + bs]
+                    wb = None if w is None else w[start:start + bs]
                 else:
-                    idx = order[start : start + bs]
+                    idx = order[start:start + bs]
                     xb, tb = x[idx], t[idx]
                     wb = None if w is None else w[idx]
                 e = net._backprop(xb, tb, wb, training=True)
@@ -152,13 +138,13 @@ def fit(
                 history.interrupted = True
                 break  # a partial epoch is not recorded
             logs = {"loss": total / n if mean_loss else total}
-            if xv is not None:
+            if xv is not None and tv is not None:
                 logs["val_loss"] = net._loss(xv, tv, wv)
             if metric_fns:
                 o = net._forward(x)
                 for name, fn in metric_fns.items():
                     logs[name] = fn(t, o)
-                if xv is not None:
+                if xv is not None and tv is not None:
                     ov = net._forward(xv)
                     for name, fn in metric_fns.items():
                         logs["val_" + name] = fn(tv, ov)
@@ -194,7 +180,7 @@ class _InterruptFlag:
         self.flag = False
         self._previous: Any = None
 
-    def __enter__(self) -> "_InterruptFlag":
+    def __enter__(self) -> _InterruptFlag:
         if threading.current_thread() is threading.main_thread():
             try:
                 self._previous = signal.signal(signal.SIGINT, self._handle)
@@ -207,6 +193,6 @@ class _InterruptFlag:
             raise KeyboardInterrupt
         self.flag = True
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
