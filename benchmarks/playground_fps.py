@@ -99,11 +99,13 @@ def main() -> int:
         lines = [
             "# Playground: boundary updates per second",
             "",
-            "Measured by `benchmarks/playground_fps.py` through the server's frame producer "
-            "(`Session.advance` + JSON encoding): train one epoch with mini-batches of 10, pass the 50 × 50 grid "
-            "through every layer, quantise and base64-encode the boundary and every neuron's 25 × 25 thumbnail, "
-            "compute the train and test loss and accuracy, encode the frame. The stream then sends at most 30 "
-            "frames a second per page.",
+            (
+                "Measured by `benchmarks/playground_fps.py` through the server's frame producer "
+                "(`Session.advance` + JSON encoding): train one epoch with mini-batches of 10, pass the 50 × 50 grid "
+                "through every layer, quantise and base64-encode the boundary and every neuron's 25 × 25 thumbnail, "
+                "compute the train and test loss and accuracy, encode the frame. The stream then sends at most 30 "
+                "frames a second per page."
+            ),
             "",
             f"Machine: {machine()}.",
             "",
@@ -113,8 +115,8 @@ def main() -> int:
         for name, r in rows:
             lines.append(f"| {name} | {r['fps']:.1f} | {r['fps_min']:.1f} | {r['train_ms']:.1f} | "
                          f"{r['frame_ms']:.1f} | {r['encode_ms']:.1f} | {r['frame_kb']:.0f} |")  # fmt: skip
-        lines += ["", f"Target: at least {TARGET:.0f} updates per second for the 2-8-8-1 network on 500 points: "
-                  f"{'met' if ok else 'NOT met'}.", ""]  # fmt: skip
+        lines += ["", (f"Target: at least {TARGET:.0f} updates per second for the 2-8-8-1 network on 500 points: "
+                  f"{'met' if ok else 'NOT met'}."), ""]  # fmt: skip
         tmp = args.write + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             f.write("\n".join(lines))

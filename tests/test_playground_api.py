@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import sys
+import warnings
 from argparse import ArgumentParser
 
 import numpy as np
@@ -25,7 +26,9 @@ _require("starlette")
 _require("uvicorn")
 _require("httpx")
 
-from starlette.testclient import TestClient
+with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient; httpx works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 from lucidnet.playground import configure_playground_parser, create_app, run_playground
 from lucidnet.playground.config import Limits
@@ -200,6 +203,12 @@ def test_trace_gives_net_o_delta_and_gradients_that_agree(client):
     # bce on a sigmoid output: δ = o - y for the single sample
     y = r["init"]["test"][4][2]
     assert layers[-1]["delta"][0][0] == pytest.approx(layers[-1]["o"][0][0] - y)
+    assert t["trace"]["E"] > 0 and t["trace"]["eta"] == 0.03
+    chain = client.get(f"/api/sessions/{sid}/trace?split=test&index=4&weight=2,1,3").json()["text"]
+    assert "Chain rule for w₁₃⁽²⁾, sample 0" in chain
+    bad = client.get(f"/api/sessions/{sid}/trace?weight=9,1,1")
+    assert bad.status_code == 400 and "weight layer must be in 1 … 3" in bad.json()["error"]
+    assert client.get(f"/api/sessions/{sid}/trace?weight=1;2").status_code == 400
     bad = client.get(f"/api/sessions/{sid}/trace?split=test&index=150")
     assert bad.status_code == 400 and "between 0 and 149" in bad.json()["error"]
     assert client.get(f"/api/sessions/{sid}/trace?split=valid").status_code == 400

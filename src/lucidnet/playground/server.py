@@ -8,7 +8,7 @@ API (every error is a 4xx JSON ``{"error": "..."}`` and the server keeps serving
 ``POST /api/train``                        a configuration -> a session: points, first frame
 ``POST /api/sessions/{id}/control``        ``{"cmd": "play" | "pause" | "step" | "reset"}``
 ``GET  /api/sessions/{id}/events``         server-sent events: one frame per training step while playing
-``GET  /api/sessions/{id}/trace``          ``?split=train&index=0``: net, o, δ, gradients for one sample
+``GET  /api/sessions/{id}/trace``          ``?split=train&index=0[&weight=l,i,j]``: net, o, δ, gradients
 ``GET  /api/sessions/{id}/model``          the trained model, the same ``.safetensors`` file as the CLI
 ``GET  /api/sessions/{id}/config.toml``    the configuration for ``lucidnet train --config``
 ``DELETE /api/sessions/{id}``              end a session (``POST .../close`` for ``navigator.sendBeacon``)
@@ -308,7 +308,15 @@ def create_app(limits: Limits | None = None) -> Any:
         if not index.isdigit():
             raise PlaygroundError(f"index must be a whole number, got {index!r}")
         split = request.query_params.get("split", "train")
-        result = await anyio.to_thread.run_sync(session.trace, split, int(index))
+        weight = None
+        if "weight" in request.query_params:
+            parts = request.query_params["weight"].split(",")
+            if len(parts) != 3 or not all(p.isdigit() for p in parts):
+                raise PlaygroundError(
+                    f"weight must be three whole numbers l,i,j, got {request.query_params['weight']!r}"
+                )
+            weight = (int(parts[0]), int(parts[1]), int(parts[2]))
+        result = await anyio.to_thread.run_sync(session.trace, split, int(index), weight)
         return JSONResponse(result)
 
     async def model(request: Request) -> Response:

@@ -289,35 +289,29 @@ class Session:
             raise PlaygroundError(f"sample index must be between 0 and {len(X) - 1}, got {index}")
         return X[index : index + 1], y[index : index + 1]
 
-    def trace(self, split: str, index: int) -> dict[str, Any]:
-        """net, o, δ and gradients of every Dense layer for one sample, as lists (for the page's trace panel).
+    def trace(self, split: str, index: int, weight: tuple[int, int, int] | None = None) -> dict[str, Any]:
+        """One forward and backward pass of one sample, every quantity shown (:func:`lucidnet.trace.trace`).
 
-        ``layers[k]`` holds ``x`` (1, n_in), ``net``, ``o``, ``delta`` (1, n_out), ``W``, ``b``, ``grad_W``,
-        ``grad_b`` of the k-th Dense layer after one forward and backward pass of the sample (no update).
+        ``trace`` is ``Trace.to_dict()``: per Dense layer ``x``, ``net``, ``o``, ``delta``, ``W``, ``b``,
+        ``grad_W``, ``grad_b``, ``update_W``, ``update_b`` (rows: the one sample). ``text`` is the pass
+        written out in the lessons' notation, with the chain rule of ``weight`` = (ℓ, i, j) when given
+        (counting from 1, i = 0 for the bias). No weight changes.
         """
+        from lucidnet.trace import trace
+
         X, y = self.sample(split, index)
         with self.lock:
-            loss = float(self.network.loss_and_gradients(X, y)[0])
-            layers = [
-                {
-                    "x": layer.x.tolist(),
-                    "net": layer.net.tolist(),
-                    "o": layer.o.tolist(),
-                    "delta": layer.delta.tolist(),
-                    "W": layer.W.tolist(),
-                    "b": None if layer.b is None else layer.b.tolist(),
-                    "grad_W": layer.grad_W.tolist(),
-                    "grad_b": None if layer.grad_b is None else layer.grad_b.tolist(),
-                }
-                for layer in self.network.layers
-                if hasattr(layer, "W")
-            ]
+            t = trace(self.network, X, y, self.config.lr)
+        try:
+            text = t.to_text(0, weight)
+        except (TypeError, ValueError) as e:
+            raise PlaygroundError(str(e)) from None
         return {
             "split": split,
             "index": index,
             "features": list(self.config.features),
-            "lr": self.config.lr,
-            "trace": {"loss": loss, "layers": layers},
+            "trace": t.to_dict(),
+            "text": text,
         }
 
     def __repr__(self) -> str:

@@ -378,12 +378,15 @@ function traceLayer(t, k) {
 }
 async function showTrace() {
   if (!S.pick || !S.sid) return;
-  const { split, index } = S.sample;
-  const r = await api("GET", `/api/sessions/${S.sid}/trace?split=${split}&index=${index}`);
+  const { split, index } = S.sample, p0 = S.pick;
+  // weights are named as in the lessons: (ℓ, i, j) from 1, ℓ the Dense layer the link feeds
+  const weight = p0.kind === "link" ? `&weight=${p0.l + 1},${p0.i + 1},${p0.j + 1}` : "";
+  const r = await api("GET", `/api/sessions/${S.sid}/trace?split=${split}&index=${index}${weight}`);
+  if (S.pick !== p0) return;  // another click came first
   const body = $("#trace-body");
   if (r.error) { body.innerHTML = `<p class="hint">${r.error}</p>`; return; }
   const t = r.trace, p = S.pick, rows = [];
-  const sizes = layerSizes(), last = sizes.length - 1, lr = S.config.lr;
+  const sizes = layerSizes(), last = sizes.length - 1;
   if (p.kind === "neuron" && p.l === 0) {
     const label = S.options.features.find((f) => f.name === S.config.features[p.j]).label;
     rows.push(["input", label], ["value x", num(at(traceLayer(t, 0), "x", 0, p.j))]);
@@ -392,16 +395,20 @@ async function showTrace() {
     rows.push(["neuron", p.l === last ? `output ${p.j + 1}` : `layer ${p.l}, neuron ${p.j + 1}`]);
     rows.push(["net = x·W + b", num(at(L, "net", 0, p.j))], ["o = f(net)", num(at(L, "o", 0, p.j))],
       ["δ = ∂E/∂net", num(at(L, "delta", 0, p.j))], ["∂E/∂b", num(at(L, "grad_b", p.j))],
-      ["b − η·∂E/∂b", num(at(L, "b", p.j) - lr * at(L, "grad_b", p.j))]);
+      ["Δb = −η·∂E/∂b", num(at(L, "update_b", p.j))]);
   } else {
     const L = traceLayer(t, p.l), w = at(L, "W", p.i, p.j), g = at(L, "grad_W", p.i, p.j);
     rows.push(["link", `${p.l === 0 ? "input " + (p.i + 1) : "layer " + p.l + " neuron " + (p.i + 1)} → ` +
       `${p.l + 1 === last ? "output " + (p.j + 1) : "layer " + (p.l + 1) + " neuron " + (p.j + 1)}`]);
     rows.push(["w", num(w)], ["x (input of the link)", num(at(L, "x", 0, p.i))],
-      ["∂E/∂w = x·δ", num(g)], ["w − η·∂E/∂w", num(w - lr * g)]);
+      ["∂E/∂w = x·δ", num(g)], ["Δw = −η·∂E/∂w", num(at(L, "update_W", p.i, p.j))]);
   }
-  if (t.loss !== undefined) rows.push(["E (this sample)", num(t.loss)]);
-  body.innerHTML = "<table>" + rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("") + "</table>";
+  rows.push(["E (this sample)", num(t.E)]);
+  const esc = (x) => x.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const at_ = r.text.indexOf("Chain rule for");
+  const chain = p.kind === "link" && at_ >= 0 ? `<pre class="chain">${esc(r.text.slice(at_))}</pre>` : "";
+  body.innerHTML = "<table>" + rows.map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join("") + "</table>" +
+    chain + `<details><summary>The whole pass, written out</summary><pre>${esc(r.text)}</pre></details>`;
 }
 function sampleInfo() {
   const s = S.init && S.init[S.sample.split][S.sample.index];
