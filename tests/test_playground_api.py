@@ -6,7 +6,9 @@ import base64
 import importlib
 import json
 import os
+import signal
 import socket
+import subprocess
 import sys
 import warnings
 from argparse import ArgumentParser
@@ -462,3 +464,26 @@ def test_missing_web_extra_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "starlette", None)
     with pytest.raises(ImportError, match=r"pip install 'lucidnet\[web\]'"):
         create_app()
+
+
+def test_run_playground_serves_until_ctrl_c():
+    code = (
+        "import argparse; from lucidnet.playground import configure_playground_parser, run_playground; "
+        "args = configure_playground_parser(argparse.ArgumentParser()).parse_args(['--port', '0', '--no-browser']); "
+        "raise SystemExit(run_playground(args))"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stderr.readline()
+        assert "lucidnet playground at http://127.0.0.1:" in line, line
+        url = line.split(" at ")[1].split()[0]
+        import httpx
+
+        assert httpx.get(url + "api/options", timeout=10).status_code == 200
+        assert "lucidnet" in httpx.get(url, timeout=10).text
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        proc.kill()
+        proc.stderr.close()

@@ -114,7 +114,7 @@ def test_spiral_add_a_layer_train_until_the_test_loss_halves(server, page):
     wait_ready(page, f"{STATE}.config.dataset === 'spiral' && {STATE}.init.train.length === 250")
     page.click("#add-layer")
     wait_ready(page, f"{STATE}.init.layer_sizes.join() === '4,8,8,8,1'")
-    assert page.locator("#n-layers").inner_text() == "3"
+    assert page.locator("#n-layers").inner_text().lower() == "3 hidden layers"
     assert page.locator(".node:not(.off)").count() == 4 + 8 + 8 + 8 + 1
     assert page.locator("#links path").count() == 4 * 8 + 8 * 8 + 8 * 8 + 8
     start = state(page, "frame.test_loss")

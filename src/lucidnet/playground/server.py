@@ -353,6 +353,12 @@ def create_app(limits: Limits | None = None) -> Any:
         assert isinstance(exc, HTTPException)
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
+    async def server_error(request: Request, exc: Exception) -> Response:
+        return JSONResponse(
+            {"error": f"internal error ({type(exc).__name__}: {exc}); the server keeps running"},
+            status_code=500,
+        )
+
     routes = [
         Route("/", index),
         Route("/static/{name}", static_file),
@@ -368,7 +374,12 @@ def create_app(limits: Limits | None = None) -> Any:
         Route("/api/sessions/{sid}/close", close, methods=["POST"]),
     ]
     app = Starlette(
-        routes=routes, exception_handlers={PlaygroundError: playground_error, HTTPException: http_error}
+        routes=routes,
+        exception_handlers={
+            PlaygroundError: playground_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
     )
     app.state.playground = state
     return app

@@ -261,7 +261,8 @@ function buildNetwork() {
   const width = LEFT + (sizes.length - 1) * COLW + NODE + 40, height = HEAD + rows * (NODE + GAP);
   net.style.width = width + "px"; net.style.height = height + "px";
   svg.setAttribute("width", width); svg.setAttribute("height", height);
-  $("#n-layers").textContent = S.config.layers.length;
+  const h = S.config.layers.length;
+  $("#n-layers").textContent = `${h} hidden layer${h === 1 ? "" : "s"}`;
   // features: every feature is shown; the active ones feed the network, in registry order
   all.forEach((f, r) => {
     const [x, y] = nodeXY(0, r), on = active.includes(f.name);
