@@ -130,7 +130,9 @@ class Points:
         return f"Points({self.problem}, {len(self.p_train)} train, {len(self.p_test)} test)"
 
 
-def _split(p: np.ndarray, y: np.ndarray, ratio: float, seed: int) -> tuple[np.ndarray, ...]:
+def _split(
+    p: np.ndarray, y: np.ndarray, ratio: float, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     order = np.random.default_rng([seed, 1]).permutation(len(p))
     n_train = min(max(round(len(p) * ratio / 100), 1), len(p) - 1)
     tr, te = order[:n_train], order[n_train:]
