@@ -487,3 +487,17 @@ def test_run_playground_serves_until_ctrl_c():
     finally:
         proc.kill()
         proc.stderr.close()
+
+
+def test_frames_cut_at_any_epoch_give_the_same_run(monkeypatch):
+    from lucidnet.playground import session as session_module
+    from lucidnet.playground.config import parse_config
+    from lucidnet.playground.data import builtin_points
+
+    cfg = parse_config({**SPIRAL, "epochs_per_frame": 50, "dropout": 0.1})
+    a, b = (session_module.Session(cfg, builtin_points(cfg)) for _ in range(2))
+    monkeypatch.setattr(session_module, "FRAME_BUDGET", 0.0)
+    assert a.advance()["epoch"] == 1  # the time budget cuts a streamed frame after its first epoch
+    assert a.advance(2)["epoch"] == 3 and b.advance(3)["epoch"] == 3
+    for wa, wb in zip(a.network.get_weights(), b.network.get_weights()):
+        np.testing.assert_array_equal(wa, wb)

@@ -206,9 +206,19 @@ def test_reload_from_the_url_gives_the_same_configuration(server, page, browser)
     other.close()
 
 
-def test_limits_and_errors_show_on_the_page(server, page):
+def test_step_reset_limits_and_errors_on_the_page(server, page):
     page.goto(server + "#layers=16&activations=tanh")
     wait_ready(page)
+    first = state(page, "frame.weights")
+    page.click("#step")
+    page.wait_for_function(f"() => {STATE}.frame.epoch === 1")
+    page.click("#step")
+    page.wait_for_function(f"() => {STATE}.frame.epoch === 2")
+    assert page.locator("#epoch").inner_text() == "000,002"
+    assert state(page, "frame.weights") != first
+    page.click("#reset")
+    page.wait_for_function(f"() => {STATE}.frame.epoch === 0")
+    assert state(page, "frame.weights") == first
     for _ in range(2):
         page.click("button[aria-label='add neuron']")
     wait_ready(page)

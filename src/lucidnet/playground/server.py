@@ -45,6 +45,7 @@ from lucidnet.playground.session import Session
 
 STATIC = {"index.html": "text/html", "app.js": "text/javascript", "style.css": "text/css"}
 MAX_UPLOADS_KEPT = 16
+MAX_STEP_EPOCHS = 1000  # epochs one "step" request may ask for
 IDLE_SECONDS = 120.0
 FRAME_INTERVAL = 1 / 30  # the stream sends at most 30 frames a second
 
@@ -247,8 +248,10 @@ def create_app(limits: Limits | None = None) -> Any:
         elif cmd == "step":
             session.playing = False
             epochs = data.get("epochs", 1)
-            if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= 10_000:
-                raise PlaygroundError(f"epochs must be a whole number from 1 to 10000, got {epochs!r}")
+            if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= MAX_STEP_EPOCHS:
+                raise PlaygroundError(
+                    f"epochs must be a whole number from 1 to {MAX_STEP_EPOCHS}, got {epochs!r}"
+                )
             frame = await anyio.to_thread.run_sync(session.advance, epochs)
             return JSONResponse({"playing": False, "frame": frame})
         elif cmd == "reset":

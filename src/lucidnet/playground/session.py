@@ -21,6 +21,7 @@ from lucidnet.playground.features import FEATURES, feature_matrix
 
 GRID = 50
 THUMB_STEP = 2  # thumbnails take every second grid point: 25 × 25
+FRAME_BUDGET = 0.5  # seconds of training per streamed frame, at most (one epoch always runs)
 
 
 def quantise(v: np.ndarray) -> str:
@@ -131,11 +132,16 @@ class Session:
             self.history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "test_loss": []}
 
     # -- training ---------------------------------------------------------------------------------------
-    def _train(self, epochs: int) -> None:
+    def _train(self, epochs: int, budget: float | None = None) -> None:
+        """Train ``epochs`` epochs, or fewer when ``budget`` seconds have passed (the epoch seeds do not depend
+        on where a frame ends, so the run is the same whatever the machine's speed)."""
         from lucidnet.errors import TrainingDivergedError
 
         c = self.config
-        for _ in range(epochs):
+        t0 = time.monotonic()
+        for k in range(epochs):
+            if budget is not None and k and time.monotonic() - t0 > budget:
+                return
             try:
                 with np.errstate(all="ignore"):  # a divergence is reported in the frame, not as warnings
                     self.network.fit(
@@ -157,10 +163,14 @@ class Session:
             self.epoch += 1
 
     def advance(self, epochs: int | None = None) -> dict[str, Any]:
-        """Train ``epochs`` epochs (default: the configuration's epochs per frame) and return the new frame."""
+        """Train ``epochs`` epochs and return the new frame; by default the configuration's epochs per frame,
+        cut short after FRAME_BUDGET seconds so that a large network still shows its progress."""
         with self.lock:
             if not self.error:
-                self._train(self.config.epochs_per_frame if epochs is None else epochs)
+                if epochs is None:
+                    self._train(self.config.epochs_per_frame, FRAME_BUDGET)
+                else:
+                    self._train(epochs)
             return self._frame()
 
     def frame(self) -> dict[str, Any]:
