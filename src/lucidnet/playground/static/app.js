@@ -157,6 +157,12 @@ function openStream() {
   const es = new EventSource(`/api/sessions/${S.sid}/events`);
   es.onmessage = (e) => { if (S.stream === es) onFrame(JSON.parse(e.data)); };
   es.addEventListener("closed", () => es.close());
+  es.onerror = () => {
+    if (es.readyState === EventSource.CLOSED && S.stream === es) {
+      showError("the connection to the playground server was lost; reload the page");
+      setPlaying(false);
+    }
+  };
   S.stream = es;
 }
 function closeStream() { if (S.stream) { S.stream.close(); S.stream = null; } }
@@ -165,6 +171,7 @@ async function control(cmd) {
   const r = await api("POST", `/api/sessions/${S.sid}/control`, { cmd });
   if (r.error) { showError(r.error); return; }
   if (cmd === "reset") S.history = [];
+  if (cmd === "play" && r.playing === false) setPlaying(false);  // e.g. after a divergence: reset first
   if (r.frame) onFrame(r.frame);
 }
 function setPlaying(on) {
