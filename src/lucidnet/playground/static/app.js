@@ -50,7 +50,7 @@ function paint(canvas, b64, size, classesB64, lut = LUT) {
   for (let i = 0; i < q.length; i++) {
     if (cls) {  // several classes: the winning class's colour, paler where the network is unsure
       const c = PALETTE[cls[i] % PALETTE.length], u = q[i] / 255;
-      for (let k = 0; k < 3; k++) img.data[i * 4 + k] = 255 + (c[k] - 255) * u * 0.75;
+      for (let k = 0; k < 3; k++) img.data[i * 4 + k] = 255 + (c[k] - 255) * u * 0.55;
     } else {
       for (let k = 0; k < 3; k++) img.data[i * 4 + k] = lut[q[i] * 3 + k];
     }
@@ -443,7 +443,8 @@ function renderControls() {
   }
   $("#optimizer").value = c.optimizer;
   const losses = ["auto", ...S.options.losses[problem]];
-  fillSelect($("#loss"), losses, (v) => (v === "auto" ? `auto (${problem === "regression" ? "mse" : "bce"})` : v));
+  const auto = S.init && c.loss === "auto" ? S.init.loss : (problem === "regression" ? "mse" : "bce");
+  fillSelect($("#loss"), losses, (v) => (v === "auto" ? `auto (${auto})` : v));
   $("#loss").value = losses.includes(c.loss) ? c.loss : "auto";
   const same = c.activations.every((a) => a === c.activations[0]);
   $("#activation-all").value = same && c.activations.length ? c.activations[0] : "";
@@ -457,9 +458,21 @@ function renderControls() {
   for (const k of ["x1", "x2", "target", "problem"]) if (c[k]) $("#" + k).value = c[k];
   const ax = S.init && S.init.axes ? S.init.axes : ["x₁", "x₂"];
   $("#axis-x").textContent = ax[0]; $("#axis-y").textContent = ax[1];
-  if (S.init && S.init.problem === "classification" && S.init.classes.length === 2) {
-    $("#legend-neg").textContent = S.init.classes[0]; $("#legend-pos").textContent = S.init.classes[1];
-  } else { $("#legend-neg").textContent = "−"; $("#legend-pos").textContent = "+"; }
+  legend();
+}
+function legend() {
+  const box = $("#legend-items"), esc = (x) => String(x).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const sw = (c) => `<span class="swatch" style="background:${c}"></span>`;
+  if (!S.init) { box.innerHTML = ""; return; }
+  const cls = S.init.classes;
+  if (S.init.problem === "regression") {
+    box.innerHTML = `<span id="legend-neg">low</span><span class="bar"></span><span id="legend-pos">high</span>`;
+  } else if (cls.length === 2) {
+    box.innerHTML = `${sw(rgb(NEG))}<span id="legend-neg">${esc(cls[0])}</span><span class="bar"></span>` +
+      `${sw(rgb(POS))}<span id="legend-pos">${esc(cls[1])}</span>`;
+  } else {
+    box.innerHTML = cls.map((c, k) => `${sw(rgb(PALETTE[k % PALETTE.length]))}<span>${esc(c)}</span>`).join(" ");
+  }
 }
 function datasetButtons() {
   const box = $("#datasets");
