@@ -213,3 +213,29 @@ def test_explain_errors_are_one_line(argv, message, capsys):
     status, out, err = _explain(argv, capsys)
     assert status == 2 and out == ""
     assert err.startswith("lucidnet explain: error: ") and message in err and err.count("\n") == 1
+
+
+def test_explain_model_file(tmp_path, capsys):
+    from lucidnet.io import Preprocessing, save_model
+
+    net = Network([Dense(2, 2, init=[[0, 0], [1, 1]], bias_init=0.0), Dense(2, 1, init=[[0], [1]], bias_init=0.0)],
+                  loss="half_sse")
+    pre = Preprocessing(task="regression", feature_names=["a", "b"], target_name="y")
+    model = save_model(net, tmp_path / "m.safetensors", preprocessing=pre)
+    data = tmp_path / "d.csv"
+    data.write_text("y,b,a\n1,3,2\n0,0,1\n", encoding="utf-8")  # columns found by name
+    status, out, err = _explain(["--model", str(model), "--data", str(data), "--weight", "1,2,2"], capsys)
+    assert status == 0, err
+    assert "sample k = 0:  x = [2, 3]   y = [1]" in out
+    assert "o₁⁽²⁾   = σ(0.952574) = 0.721633" in out and "Chain rule for w₂₂⁽¹⁾" in out
+    status, _, err = _explain(["--model", str(model)], capsys)
+    assert status == 2 and "--model needs --data FILE" in err
+    status, _, err = _explain(["--model", str(tmp_path / "none.safetensors"), "--data", str(data)], capsys)
+    assert status == 2 and "none.safetensors" in err and err.startswith("lucidnet explain: error: ")
+
+
+def test_explain_through_the_lucidnet_command(capsys):
+    from lucidnet.cli import main
+
+    assert main(["explain", "--dataset", "xor_ordered", "--hidden", "3", "--sample", "3"]) == 0
+    assert "sample k = 3:  x = [1, 1, 1]   y = [0]" in capsys.readouterr().out

@@ -404,7 +404,9 @@ class _Text:
             units = [j - 1] if m == layer else range(cur.W.shape[1])
             for u in units:
                 if not cur.elementwise:
-                    self.lines.append(f"    δ{_sup(m)} = {_vec(cur.delta[k])}  ({cur.activation}: Jacobian product)")
+                    how = (f"{t.loss} fused with {cur.activation}: ∂E/∂net directly"
+                           if m == len(t.layers) and t.fused else f"{cur.activation}: Jacobian product")
+                    self.lines.append(f"    δ{_sup(m)} = {_vec(cur.delta[k])}  ({how})")
                     break
                 at = f"{_sub(u + 1)}{_sup(m)}"
                 sym = f"∂E/∂o{at}" if m == len(t.layers) else f"(Σ_l δₗ{_sup(m + 1)}·w{_sub(u + 1)}ₗ{_sup(m + 1)})"
