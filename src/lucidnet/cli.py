@@ -21,6 +21,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from .playground import configure_playground_parser, run_playground  # the standard library only
+from .trace import configure_explain_parser, run_explain
 from .data import DataError, Table, read_for_model, read_table
 from .io import ModelBundle, ModelFileError, Preprocessing, _label, atomic_write, load_model
 
@@ -214,18 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("datasets", parents=[common], help="list the built-in data sets")
     d.set_defaults(func=cmd_datasets)
 
-    _add_explain(sub, common)
-    return parser
-
-
-def _add_explain(sub: Any, common: _Parser) -> None:
-    try:
-        from .trace import configure_explain_parser, run_explain
-    except ImportError:
-        return
     ex = sub.add_parser("explain", parents=[common], help="show every quantity of one training step")
     configure_explain_parser(ex)
     ex.set_defaults(func=run_explain)
+
+    pg = sub.add_parser("playground", parents=[common],
+                        help="the web playground: watch a network learn (needs lucidnet[web])")
+    configure_playground_parser(pg)
+    pg.set_defaults(func=run_playground)
+    return parser
 
 
 def _version() -> str:
