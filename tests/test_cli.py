@@ -333,14 +333,16 @@ def test_bad_corrupted_model(run, tmp_path, iris, model):
 
 def test_bad_unwritable_output_path(run, tmp_path, iris, model):
     _bad(run, tmp_path, ["train", "--out", "no/such/dir/m.safetensors"], "folder no/such/dir does not exist")
-    (tmp_path / "ro").mkdir()
-    (tmp_path / "ro").chmod(0o500)
-    try:
-        if os.access(tmp_path / "ro", os.W_OK):  # running as root: permissions do not bind
-            pytest.skip("permissions are not enforced for this user")
-        _bad(run, tmp_path, ["predict", "m.safetensors", iris, "--out", "ro/p.csv"], "permission denied")
-    finally:
-        (tmp_path / "ro").chmod(0o700)
+    (tmp_path / "afile").write_text("x")  # unwritable for every user, root included
+    _bad(run, tmp_path, ["predict", "m.safetensors", iris, "--out", "afile/p.csv"], "afile is a file, not a folder")
+    _bad(run, tmp_path, ["train", "--out", str(tmp_path)], "it is a directory")
+    if os.geteuid() != 0:  # permission bits do not bind root
+        (tmp_path / "ro").mkdir()
+        (tmp_path / "ro").chmod(0o500)
+        try:
+            _bad(run, tmp_path, ["predict", "m.safetensors", iris, "--out", "ro/p.csv"], "permission denied")
+        finally:
+            (tmp_path / "ro").chmod(0o700)
 
 
 def test_debug_shows_the_traceback(tmp_path):

@@ -287,6 +287,8 @@ def _check_writable(path: str | os.PathLike[str]) -> Path:
     folder = p.parent if str(p.parent) else Path(".")
     if p.is_dir():
         raise CliError(f"cannot write {p}: it is a directory")
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"cannot write {p}: {folder} is a file, not a folder")
     if not folder.is_dir():
         raise CliError(f"cannot write {p}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
