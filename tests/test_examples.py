@@ -121,6 +121,12 @@ def test_house_prices(tmp_path, capsys):
     assert "passed: max relative error" in capsys.readouterr().out
 
 
+def test_house_prices_scipy_check_grad(tmp_path):
+    require("scipy")
+    r = example("house_prices").main(tmp_path, seed=2)
+    assert r["scipy_check_grad"] < 1e-6
+
+
 @pytest.mark.torch
 def test_house_prices_same_loss_curve_in_pytorch(torch):
     hp = example("house_prices")
