@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import os
 import signal
 import subprocess
@@ -12,20 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require
 
 from lucidnet import cli
 from lucidnet.io import load, load_checkpoint, load_model, load_txt
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-def require(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{module} is required in CI: {exc}")
-        pytest.skip(f"{module} is not installed")
 
 
 @pytest.fixture
@@ -307,6 +298,21 @@ def test_bad_epochs_not_positive(run, tmp_path):
     _bad(run, tmp_path, ["train", "--epochs", "0"], "--epochs must be >= 1, got 0")
 
 
+def test_bad_option_combinations_the_engine_rejects(run, tmp_path, iris):
+    _bad(run, tmp_path, ["train", "--output-activation", "sigmoid", "--loss", "cross_entropy"],
+         "cross_entropy needs an output layer of at least 2 units")  # fmt: skip
+    _bad(run, tmp_path, ["train", "--data", iris, "--task", "regression"],
+         "the target 'species' holds text ('setosa'): it can only be classes")  # fmt: skip
+
+
+def test_training_that_diverges_says_so(run, tmp_path, houses):
+    rc, _, err = run(
+        "train", "--data", houses, "--optimizer", "sgd", "--lr", "100", "--no-standardize", "--quiet"
+    )
+    assert rc == 1 and err.startswith("lucidnet: error: the loss became") and "Lower the learning rate" in err
+    assert not (tmp_path / "lucidnet-model.safetensors").exists()
+
+
 @pytest.fixture
 def model(run, tmp_path, iris) -> bytes:
     run("train", "--data", iris, "--out", "m.safetensors", "--epochs", "2", "--quiet")
@@ -468,3 +474,8 @@ def test_idx_pair_trains_and_predicts(run, tmp_path):
     assert rc == 0 and float(out.split("accuracy: ")[1].split()[0]) > 0.9
     rc, out, _ = run("predict", "lucidnet-model.safetensors", "toy-images-idx3-ubyte")
     assert rc == 0 and [int(v) for v in out.splitlines()[1:6]] == labels[:5].tolist()
+
+
+def test_plain_lucidnet_prints_help(run):
+    rc, out, _ = run()
+    assert rc == 0 and out.startswith("usage: lucidnet") and "train" in out and "predict" in out

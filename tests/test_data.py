@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shared_data
 
 from lucidnet.data import DataError, find_mnist, load_mnist, read_csv, read_idx, read_table
 
@@ -105,15 +106,14 @@ def test_idx_pair_through_read_table(tmp_path):
         read_table(tmp_path / "lonely.idx")
 
 
-MNIST = find_mnist(ROOT)
-
-
-@pytest.mark.skipif(MNIST is None, reason="MNIST not found in ../shared/data/mnist or $LUCIDNET_DATA")
 def test_real_mnist_counts():
-    X, y = load_mnist(MNIST, "test")
+    # ../shared/data/mnist from the project root (or from any folder above it), else conftest's rule:
+    # skip with the reason locally, fail in CI
+    mnist = find_mnist(ROOT) or shared_data("mnist")
+    X, y = load_mnist(mnist, "test")
     assert X.shape == (10000, 784) and X.dtype == np.uint8
     assert np.bincount(y).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
-    X, y = load_mnist(MNIST, "train")
+    X, y = load_mnist(mnist, "train")
     assert X.shape == (60000, 784)
     assert np.bincount(y).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert X.max() == 255 and X.min() == 0
@@ -220,7 +220,7 @@ def test_npz_wrong_names(tmp_path):
 
 
 def test_dataframe_if_pandas(tmp_path):
-    pd = pytest.importorskip("pandas")
+    pd = pytest.importorskip("pandas")  # not in the [test] extra: skipped unless installed
     from lucidnet.data import from_dataframe
 
     df = pd.DataFrame({"a": [1.0, 2.0], "b": [3, 4], "y": ["u", "v"]})

@@ -3,7 +3,6 @@ writes, and ModelFileError (and nothing else) for every damaged file, including 
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import struct
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require
 
 import lucidnet as ln
 from lucidnet.io import (
@@ -29,16 +29,6 @@ from lucidnet.io import (
     write_safetensors,
 )
 from lucidnet.preprocessing import Standardizer
-
-
-def require(module: str):
-    """Import an optional package: skip locally when missing, fail in CI (CI=true)."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{module} is required in CI: {exc}")
-        pytest.skip(f"{module} is not installed")
 
 
 def small_nets():

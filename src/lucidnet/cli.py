@@ -70,6 +70,11 @@ TRAIN_DEFAULTS: dict[str, Any] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``lucidnet`` argument parser with all its subcommands."""
+    from .activations import ACTIVATIONS
+    from .losses import LOSSES
+    from .optimizers import OPTIMIZERS
+
+    acts, losses, optimizers = (", ".join(sorted(r)) for r in (ACTIVATIONS, LOSSES, OPTIMIZERS))
     common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the full traceback on errors")  # fmt: skip
@@ -111,15 +116,17 @@ def build_parser() -> argparse.ArgumentParser:
     net = t.add_argument_group("network")
     net.add_argument("--layers", metavar="SIZES", help="hidden layer sizes, comma-separated, e.g. 16,8 "
                      "(input and output sizes come from the data; '' for none; default 16)")  # fmt: skip
-    net.add_argument("--activation", metavar="NAME", help="hidden activation (default relu)")
+    net.add_argument("--activation", metavar="NAME", help=f"hidden activation: {acts} (default relu)")
     net.add_argument(
         "--output-activation", metavar="NAME", help="default: softmax for classes, identity for values"
     )
-    net.add_argument("--loss", metavar="NAME", help="default: cross_entropy for classes, mse for values")
+    net.add_argument(
+        "--loss", metavar="NAME", help=f"{losses} (default: cross_entropy for classes, mse for values)"
+    )
     net.add_argument("--dtype", choices=["float64", "float32"], help="default float64")
     net.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 penalty ½λΣW² (default 0)")
     fit = t.add_argument_group("training")
-    fit.add_argument("--optimizer", metavar="NAME", help="sgd, adam, rmsprop, adagrad (default adam)")
+    fit.add_argument("--optimizer", metavar="NAME", help=f"{optimizers} (default adam)")
     fit.add_argument("--lr", type=float, metavar="ETA", help="learning rate η > 0 (default 0.01)")
     fit.add_argument("--epochs", type=int, metavar="N", help="passes over the training data (default 200)")
     fit.add_argument("--batch-size", type=int, metavar="N", help="mini-batch size (default 32)")
@@ -145,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "column is ignored; or NPY/NPZ/IDX) and write CSV with a 'prediction' column.")  # fmt: skip
     p.add_argument("model", metavar="MODEL", help="a .safetensors model file")
     p.add_argument("data", metavar="DATA", help="the inputs")
-    p.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
+    p.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     p.add_argument("--out", metavar="FILE", help="write the CSV here (default: standard output)")
     p.add_argument("--proba", action="store_true", help="add one probability column per class")
     p.set_defaults(func=cmd_predict)
@@ -169,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--kind", required=True, choices=["loss", "pred-vs-actual", "decision-boundary", "weights"]
     )
     pl.add_argument("--data", metavar="FILE", help="labelled data (pred-vs-actual, decision-boundary)")
-    pl.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
+    pl.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     pl.add_argument("--out", metavar="FILE.png", required=True)
     pl.set_defaults(func=cmd_plot)
 
@@ -187,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--dataset", metavar="NAME", help="build a small network (--layers, --activation) for it")
     g.add_argument("--model", metavar="FILE", help="a saved model (with --data)")
     g.add_argument("--data", metavar="FILE", help="labelled data for --model")
-    g.add_argument("--labels", metavar="FILE", help=argparse.SUPPRESS)
+    g.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     g.add_argument("--layers", default="5", metavar="SIZES", help="hidden sizes for --dataset (default 5)")
     g.add_argument("--activation", default="tanh", metavar="NAME", help="hidden activation (default tanh)")
     g.add_argument(
@@ -230,9 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in args_list
     try:
         args = parser.parse_args(args_list)
-        if getattr(args, "func", None) is None:
+        if getattr(args, "func", None) is None:  # plain `lucidnet`: say what there is
             parser.print_help()
-            return EXIT_USAGE
+            return EXIT_OK
         return int(args.func(args))
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
@@ -250,7 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         where = f"{exc.filename}: " if exc.filename else ""
         return _error(f"{where}{exc.strerror or exc}")
-    except ImportError as exc:
+    except (ImportError, ValueError) as exc:
+        # the engine checks its inputs and says what is wrong in a ValueError (a loss that does not fit
+        # the output layer, say): that is bad input too
         if debug:
             raise
         return _error(str(exc))
@@ -360,6 +369,8 @@ def _validate(opts: dict[str, Any]) -> None:
         checks.append(("early-stopping", opts["early_stopping"], lambda v: v >= 1, ">= 1"))
     if opts["checkpoint_every"] is not None:
         checks.append(("checkpoint-every", opts["checkpoint_every"], lambda v: v >= 1, ">= 1"))
+    if isinstance(opts["seed"], bool) or not isinstance(opts["seed"], int) or opts["seed"] < 0:
+        raise CliError(f"--seed must be an integer >= 0, got {opts['seed']!r}")
     for name, value, ok, bound in checks:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not ok(value):
             raise CliError(f"--{name} must be {bound}, got {value!r}")
@@ -466,6 +477,11 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
         n_out = t.shape[1]
     else:
         out_act, loss = opts["output_activation"] or "identity", opts["loss"] or "mse"
+        if y.dtype == object or y.dtype.kind in "US":
+            raise CliError(
+                f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, "
+                "not values; drop --task regression or pick another --target"
+            )
         yv = y.astype(np.float64).reshape(n, -1)
         if opts["standardize"]:
             pre.y_scaler = Standardizer().fit(yv[tr])
@@ -589,13 +605,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
     metrics = ["accuracy"] if prep.pre.classes is not None else []
     val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
+    newline = "\n" if not args.quiet and sys.stderr.isatty() else ""  # end the live bar's line first
     started = time.perf_counter()
     try:
         history = net.fit(prep.X, prep.y, epochs=remaining, batch_size=opts["batch_size"], optimizer=optimizer,
                           validation_data=val, callbacks=callbacks, early_stopping=opts["early_stopping"],
                           metrics=metrics)  # fmt: skip
     except TrainingDivergedError as exc:
-        sys.stderr.write(f"\nlucidnet: error: {exc}\n")
+        sys.stderr.write(f"{newline}lucidnet: error: {exc}\n")
         return EXIT_FAILED
     seconds = time.perf_counter() - started
     hist = _merged_history(before, history)
@@ -604,8 +621,12 @@ def cmd_train(args: argparse.Namespace) -> int:
             net.set_weights(best.weights)
         save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
         which = f"epoch {done + best.epoch + 1}" if best.epoch is not None else "the start"
-        sys.stderr.write(f"\nlucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
+        sys.stderr.write(f"{newline}lucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
                          f"{out}\n")  # fmt: skip
+        if ck_path is not None and ck_path.exists():
+            sys.stderr.write(
+                f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {ck_path}\n"
+            )
         return EXIT_INTERRUPTED
     save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
     print(_train_summary(net, table, prep, hist, seconds, out))

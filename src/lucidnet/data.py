@@ -32,6 +32,7 @@ __all__ = [
     "read_csv",
     "read_for_model",
     "read_idx",
+    "read_idx_pair",
     "read_table",
     "split_target",
 ]
@@ -59,18 +60,23 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _IDX_MAX_BYTES = 1 << 34
 
 
-def _read_bytes(path: PathLike) -> bytes:
+def _file(path: PathLike, what: str = "a file") -> Path:
+    """``path`` as a Path after checking it names an existing file (DataError otherwise)."""
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
     if p.is_dir():
-        raise DataError(f"{p}: is a directory, expected a file")
-    raw = p.read_bytes()
+        raise DataError(f"{p}: is a directory, expected {what}")
+    return p
+
+
+def _read_bytes(path: PathLike) -> bytes:
+    raw = _file(path).read_bytes()
     if raw[:2] == _GZIP_MAGIC:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise DataError(f"{p}: corrupt gzip data ({exc})") from None
+            raise DataError(f"{path}: corrupt gzip data ({exc})") from None
     return raw
 
 
@@ -274,11 +280,7 @@ def _parse_float(cell: str) -> float | None:
 
 def _csv_cells(path: PathLike) -> tuple[list[str], list[list[str]], str]:
     """Header, data cells (stripped) and the source name of a CSV file, after the file-level checks."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"{p}: no such file")
-    if p.is_dir():
-        raise DataError(f"{p}: is a directory, expected a CSV file")
+    p = _file(path, "a CSV file")
     raw = p.read_bytes()
     if not raw.strip():
         raise DataError(f"{p}: file is empty; expected a header row and at least one data row")

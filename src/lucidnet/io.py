@@ -167,6 +167,19 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _read(p: Path, size: int = -1) -> bytes:
+    """The first ``size`` bytes of ``p`` (all when -1), with ModelFileError for a file that cannot be read."""
+    try:
+        with open(p, "rb") as fh:
+            return fh.read(size)
+    except FileNotFoundError:
+        raise _fail(p, "no such file") from None
+    except IsADirectoryError:
+        raise _fail(p, "is a directory, expected a .safetensors model file") from None
+    except OSError as exc:
+        raise _fail(p, f"cannot read ({exc.strerror})") from None
+
+
 def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read any safetensors file into (tensors, metadata), checking every header field.
 
@@ -177,14 +190,7 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
         file, unknown dtypes, offsets that are negative, overlapping, leave gaps or disagree with the shape.
     """
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise _fail(p, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(p, "is a directory, expected a .safetensors model file") from None
-    except OSError as exc:
-        raise _fail(p, f"cannot read ({exc.strerror})") from None
+    raw = _read(p)
     if len(raw) < 8:
         raise _fail(p, f"not a model file: {len(raw)} bytes, too short for a safetensors header (truncated?)")
     (n,) = struct.unpack("<Q", raw[:8])
@@ -581,16 +587,7 @@ def load_model(path: PathLike) -> ModelBundle:
         For any file that is not a valid lucidnet model, with a message saying why.
     """
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(len(_TXT_MAGIC))
-    except FileNotFoundError:
-        raise _fail(p, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(p, "is a directory, expected a .safetensors model file") from None
-    except OSError as exc:
-        raise _fail(p, f"cannot read ({exc.strerror})") from None
-    if head == _TXT_MAGIC:
+    if _read(p, len(_TXT_MAGIC)) == _TXT_MAGIC:
         return _read_txt(p)
     tensors, meta = read_safetensors(p)
     return _build(p, _parse_lucidnet_meta(p, meta), tensors)
@@ -607,11 +604,6 @@ def load(path: PathLike) -> Any:
 
 # --------------------------------------------------------------------------------------- text format
 _TXT_MAGIC = b"# lucidnet weights"
-
-
-def _fmt(v: Any) -> str:
-    # str of a NumPy float is the shortest text that reads back to the same value (float32 or float64)
-    return str(v)
 
 
 def save_txt(
@@ -638,7 +630,8 @@ def save_txt(
     for name, arr in _param_tensors(net).items():
         lines.append(f"{name} {arr.dtype.name} {' '.join(str(s) for s in arr.shape)}")
         for row in np.atleast_2d(arr) if arr.ndim == 2 else [arr]:
-            lines.append(" ".join(_fmt(v) for v in row))
+            # str of a NumPy float is the shortest text that reads back to the same float32 or float64
+            lines.append(" ".join(str(v) for v in row))
         lines.append("")
     text = "\n".join(lines).encode("utf-8")
     return atomic_write(path, lambda fh: fh.write(text))
@@ -689,8 +682,9 @@ def _read_txt(p: Path) -> ModelBundle:
 def load_txt(path: PathLike) -> Any:
     """The :class:`~lucidnet.Network` stored by :func:`save_txt` (``lucidnet export --format txt``)."""
     p = Path(path)
-    bundle = load_model(p)
-    return bundle.network
+    if _read(p, len(_TXT_MAGIC)) != _TXT_MAGIC:
+        raise _fail(p, f"not a lucidnet text model (it must start with {_TXT_MAGIC.decode()!r})")
+    return _read_txt(p).network
 
 
 # --------------------------------------------------------------------------------------- checkpoints
