@@ -33,9 +33,21 @@ def test_list_datasets_rows():
     rows = list_datasets()
     assert [r[0] for r in rows] == list(DATASETS)
     assert ("house_prices", 10, 2, "regression") == rows[2][:4]
-    assert {r[0] for r in rows} >= {"xor", "xor_ordered", "house_prices", "gender", "two_records",
-                                    "two_records_multilabel", "circle", "xor2d", "gauss", "spiral", "moons",
-                                    "plane", "multi_gaussian"}
+    assert {r[0] for r in rows} >= {
+        "xor",
+        "xor_ordered",
+        "house_prices",
+        "gender",
+        "two_records",
+        "two_records_multilabel",
+        "circle",
+        "xor2d",
+        "gauss",
+        "spiral",
+        "moons",
+        "plane",
+        "multi_gaussian",
+    }
 
 
 def test_xor_tables_exactly():
@@ -51,9 +63,18 @@ def test_xor_tables_exactly():
 def test_house_prices_table():
     X, y = load("house_prices")
     rows = np.column_stack([X, y]).tolist()
-    assert rows == [[2104, 3, 399900], [1600, 3, 329900], [2400, 3, 369000], [1416, 2, 232000],
-                    [3000, 4, 539900], [1985, 4, 299900], [1534, 3, 314900], [1427, 3, 198999],
-                    [1380, 3, 212000], [1494, 3, 242500]]
+    assert rows == [
+        [2104, 3, 399900],
+        [1600, 3, 329900],
+        [2400, 3, 369000],
+        [1416, 2, 232000],
+        [3000, 4, 539900],
+        [1985, 4, 299900],
+        [1534, 3, 314900],
+        [1427, 3, 198999],
+        [1380, 3, 212000],
+        [1494, 3, 242500],
+    ]
 
 
 def test_gender_table_and_helper():
@@ -69,13 +90,16 @@ def test_gender_table_and_helper():
     assert both.shape == (2, 2) and np.allclose(both, [[-2, -1], [25, 6]])
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"height_in": 60}, "exactly one of weight_kg or weight_lb"),
-    ({"weight_kg": 1, "weight_lb": 2, "height_in": 60}, "exactly one of weight_kg or weight_lb"),
-    ({"weight_lb": 1}, "exactly one of height_cm or height_in"),
-    ({"weight_lb": [1, 2], "height_in": [60]}, "one length"),
-    ({"weight_lb": float("nan"), "height_in": 60}, "finite"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"height_in": 60}, "exactly one of weight_kg or weight_lb"),
+        ({"weight_kg": 1, "weight_lb": 2, "height_in": 60}, "exactly one of weight_kg or weight_lb"),
+        ({"weight_lb": 1}, "exactly one of height_cm or height_in"),
+        ({"weight_lb": [1, 2], "height_in": [60]}, "one length"),
+        ({"weight_lb": float("nan"), "height_in": 60}, "finite"),
+    ],
+)
 def test_gender_inputs_validation(kwargs, message):
     with pytest.raises(ValueError, match=message):
         gender_inputs(**kwargs)

@@ -27,14 +27,17 @@ from .activations import (
     Tanh,
     get_activation,
 )
+from .data import load_mnist, read_idx
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
+from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .initializers import INITIALIZERS, Initializer, get_initializer
 from .layers import LAYERS, Dense, Dropout, Layer
 from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
 from .metrics import METRICS
 from .network import Network
+from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
 from .preprocessing import LabelEncoder, Standardizer, one_hot
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR

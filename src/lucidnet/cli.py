@@ -203,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument(
         "--tol", type=float, default=1e-6, help="largest relative error that passes (default 1e-6)"
     )
+    g.add_argument(
+        "--atol", type=float, default=1e-9,
+        help="a parameter whose entries all differ by at most this also passes: exactly-zero gradients meet "
+             "finite differences of rounding noise (default 1e-9)",
+    )
     g.add_argument("--seed", type=int, default=0)
     g.set_defaults(func=cmd_gradcheck)
 
@@ -827,7 +832,9 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         X, t = prep.X, prep.y
     else:
         raise CliError("give --dataset NAME, or --model FILE --data FILE")
-    report = gradcheck(net, X[: args.rows], t[: args.rows], tol=args.tol)
+    if args.atol < 0:
+        raise CliError(f"--atol must be >= 0, got {args.atol}")
+    report = gradcheck(net, X[: args.rows], t[: args.rows], tol=args.tol, atol=args.atol)
     print(f"gradient check of {net!r} on {min(args.rows, len(X))} samples")
     print(report)
     return EXIT_OK if report.passed else EXIT_FAILED
