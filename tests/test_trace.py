@@ -252,3 +252,10 @@ def test_wide_layers_are_cut_short():
     assert len(text.splitlines()) < 80 < len(t.to_text(sample=1).splitlines())
     with pytest.raises(ValueError, match="max_items must be an integer >= 1, got 0"):
         t.to_text(max_items=0)
+
+
+def test_network_trace_method_is_the_same_pass():
+    net = _lesson_net()
+    a, b = net.trace([[2.0, 3.0]], [1.0], lr=0.5), trace(net, [[2.0, 3.0]], [1.0], lr=0.5)
+    assert a.E == b.E and a.to_text(weight=(1, 2, 2)) == b.to_text(weight=(1, 2, 2))
+    assert all(np.array_equal(x.update_W, y.update_W) for x, y in zip(a.layers, b.layers))
