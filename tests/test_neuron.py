@@ -101,3 +101,10 @@ def test_stacking_errors():
         layer_from_neurons([Neuron([1, 2]), Neuron([1, 2], activation="tanh")])
     with pytest.raises(ValueError, match="a layer of 2 neurons feeds neurons with 3 inputs"):
         network_from_neurons([[Neuron([1, 2]), Neuron([1, 2])], [Neuron([1, 2, 3])]])
+
+
+def test_top_level_name():
+    import lucidnet
+
+    assert lucidnet.Neuron is Neuron
+    assert lucidnet.Neuron(weights=[0, 1], bias=0).feedforward([2, 3]) == 0.9525741268224334

@@ -239,3 +239,23 @@ def test_explain_through_the_lucidnet_command(capsys):
 
     assert main(["explain", "--dataset", "xor_ordered", "--hidden", "3", "--sample", "3"]) == 0
     assert "sample k = 3:  x = [1, 1, 1]   y = [0]" in capsys.readouterr().out
+
+
+def test_wide_layers_are_cut_short():
+    net = Network([Dense(30, 20, "relu"), Dense(20, 1, "sigmoid")], loss="bce", seed=0)
+    X = np.random.default_rng(0).normal(size=(3, 30))
+    t = trace(net, X, [0, 1, 1])
+    text = t.to_text(sample=1, weight=(1, 30, 20), max_items=3)
+    assert "… (27 more terms)" in text and "… 17 more units (trace.to_dict() has them all)" in text
+    assert "… 608 more parameters" in text  # 30·20 + 20 = 620 gradients, 4·3 = 12 shown
+    assert "Chain rule for w₃₀,₂₀⁽¹⁾, sample 1" in text
+    assert len(text.splitlines()) < 80 < len(t.to_text(sample=1).splitlines())
+    with pytest.raises(ValueError, match="max_items must be an integer >= 1, got 0"):
+        t.to_text(max_items=0)
+
+
+def test_network_trace_method_is_the_same_pass():
+    net = _lesson_net()
+    a, b = net.trace([[2.0, 3.0]], [1.0], lr=0.5), trace(net, [[2.0, 3.0]], [1.0], lr=0.5)
+    assert a.E == b.E and a.to_text(weight=(1, 2, 2)) == b.to_text(weight=(1, 2, 2))
+    assert all(np.array_equal(x.update_W, y.update_W) for x, y in zip(a.layers, b.layers))

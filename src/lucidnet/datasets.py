@@ -37,6 +37,7 @@ __all__ = [
     "make_plane",
     "make_spiral",
     "make_xor",
+    "make_xor2d",
 ]
 
 
@@ -417,6 +418,8 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "plane": make_plane,
     "multi_gaussian": make_multi_gaussian,
 }
+
+make_xor2d = make_xor  # the generator's registry name
 
 #: the seeded 2-D generators (the playground's data sets).
 GENERATORS = ("circle", "xor2d", "gauss", "spiral", "moons", "plane", "multi_gaussian")

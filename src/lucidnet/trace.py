@@ -144,10 +144,15 @@ class Trace:
             ],
         }
 
-    def to_text(self, sample: int = 0, weight: tuple[int, int, int] | None = None) -> str:
+    def to_text(self, sample: int = 0, weight: tuple[int, int, int] | None = None, max_items: int = 12) -> str:
         """The pass in the lessons' notation, per neuron, for sample ``sample``; optionally the chain rule of
-        one weight ``(ℓ, i, j)`` (counting from 1, i = 0 for the bias b_j) written out with its numbers."""
-        return _Text(self, check_sample(self, sample), check_weight(self, weight)).render()
+        one weight ``(ℓ, i, j)`` (counting from 1, i = 0 for the bias b_j) written out with its numbers.
+
+        Wide layers are cut short: at most ``max_items`` units per layer and terms per sum, and 4·max_items
+        gradient lines per layer (``to_dict()`` has every number)."""
+        if isinstance(max_items, bool) or not isinstance(max_items, (int, np.integer)) or max_items < 1:
+            raise ValueError(f"max_items must be an integer >= 1, got {max_items!r}")
+        return _Text(self, check_sample(self, sample), check_weight(self, weight), int(max_items)).render()
 
 
 def check_sample(t: Trace, sample: Any) -> int:
@@ -262,9 +267,21 @@ def _factor(v: float) -> str:
 class _Text:
     """Builds the text of :meth:`Trace.to_text` (one method per section)."""
 
-    def __init__(self, t: Trace, k: int, weight: tuple[int, int, int] | None) -> None:
-        self.t, self.k, self.weight = t, k, weight
+    def __init__(self, t: Trace, k: int, weight: tuple[int, int, int] | None, max_items: int = 12) -> None:
+        self.t, self.k, self.weight, self.max = t, k, weight, max_items
         self.lines: list[str] = []
+
+    def units(self, n: int) -> range:
+        return range(min(n, self.max))
+
+    def more(self, n: int, what: str, indent: str = "    ") -> None:
+        if n > self.max:
+            self.lines.append(f"{indent}… {n - self.max} more {what} (trace.to_dict() has them all)")
+
+    def sum_of(self, terms: list[str]) -> str:
+        if len(terms) <= self.max:
+            return " + ".join(terms)
+        return " + ".join(terms[:self.max]) + f" + … ({len(terms) - self.max} more terms)"
 
     def render(self) -> str:
         t, k = self.t, self.k
@@ -275,7 +292,7 @@ class _Text:
         self.lines += [
             f"One step of backpropagation: {t.network}",
             f"{formula}{penalty} = {_num(t.E)}   (loss {t.loss}, n = {t.n} sample{plural})   η = {t.eta:g}",
-            f"sample k = {k}:  x = {_vec(x0)}   y = {_vec(t.y[k])}",
+            f"sample k = {k}:  x = {_vec(x0, self.max)}   y = {_vec(t.y[k], self.max)}",
             ("indices: layer ℓ (0 is the input), units i, j from 1; w_ij joins unit i of layer ℓ−1 to unit j "
              "of layer ℓ; w_0j is the bias b_j"),
             "",
@@ -307,15 +324,16 @@ class _Text:
         self.lines.append(f"  layer {lt.index}: {lt.layer}" + ("   (inputs o_i⁽⁰⁾ = x_i)" if lt.index == 1 else ""))
         sym = _PHI.get(lt.activation, (lt.activation, ""))[0]
         if not lt.elementwise:
-            self.lines.append(f"    net{s} = {_vec(lt.net[k])}")
-            self.lines.append(f"    o{s} = {lt.activation}(net{s}) = {_vec(lt.o[k])}")
+            self.lines.append(f"    net{s} = {_vec(lt.net[k], self.max)}")
+            self.lines.append(f"    o{s} = {lt.activation}(net{s}) = {_vec(lt.o[k], self.max)}")
             return
         n_in, n_out = lt.W.shape
-        for j in range(n_out):
+        for j in self.units(n_out):
             terms = [f"{_factor(lt.W[i, j])}·{_factor(lt.x[k, i])}" for i in range(n_in)]
             bias = f" + {_factor(lt.b[j])}" if lt.b is not None else ""
-            self.lines.append(f"    net{_sub(j + 1)}{s} = {' + '.join(terms)}{bias} = {_num(lt.net[k, j])}")
+            self.lines.append(f"    net{_sub(j + 1)}{s} = {self.sum_of(terms)}{bias} = {_num(lt.net[k, j])}")
             self.lines.append(f"    o{_sub(j + 1)}{s}   = {sym}({_num(lt.net[k, j])}) = {_num(lt.o[k, j])}")
+        self.more(n_out, "units")
 
     # -- backward
     def backward(self, lt: LayerTrace) -> None:
@@ -342,10 +360,11 @@ class _Text:
                 self.lines.append(f"  layer {lt.index} (hidden): δ = (∂o/∂net)ᵀ·(δ{_sup(above.index)}·"
                                   f"W{_sup(above.index)}ᵀ)  ({lt.activation} is not elementwise)")
         if not lt.elementwise:
-            self.lines.append(f"    δ{s} = {_vec(lt.delta[k])}")
+            self.lines.append(f"    δ{s} = {_vec(lt.delta[k], self.max)}")
             return
-        for j in range(lt.W.shape[1]):
+        for j in self.units(lt.W.shape[1]):
             self.lines.append(f"    δ{_sub(j + 1)}{s} = {self.delta_expression(lt, j)} = {_num(lt.delta[k, j])}")
+        self.more(lt.W.shape[1], "units")
 
     def delta_expression(self, lt: LayerTrace, j: int) -> str:
         """δ_j written with its numbers: ∂E/∂o_j·φ'(net_j) (output) or (Σ_l δ_l·w_jl)·φ'(net_j) (hidden)."""
@@ -358,7 +377,7 @@ class _Text:
             return f"{_factor(t.dE_do[k, j])}·{d}"
         above = t.layers[lt.index]
         terms = [f"{_factor(above.delta[k, m])}·{_factor(above.W[j, m])}" for m in range(above.W.shape[1])]
-        inner = " + ".join(terms)
+        inner = self.sum_of(terms)
         return f"({inner})·{d}" if len(terms) > 1 else f"{inner}·{d}"
 
     # -- gradients
@@ -370,7 +389,8 @@ class _Text:
         if lt.b is not None:
             assert lt.grad_b is not None and lt.update_b is not None
             rows += [(0, j, 1.0, lt.grad_b[j], lt.update_b[j]) for j in range(width)]
-        for i, j, o_i, g, u in rows:
+        limit = 4 * self.max
+        for i, j, o_i, g, u in rows[:limit]:
             name = f"∂E/∂w{_sub(i, j + 1)}{s}" if i else f"∂E/∂b{_sub(j + 1)}{s}"
             term = lt.delta[k, j] * o_i
             if i:
@@ -382,6 +402,8 @@ class _Text:
                 self.lines.append(f"    {name}: {product};  Σ_k = {_num(g)};  Δ = {_num(u)}")
             else:
                 self.lines.append(f"    {name} = {product};  Δ = −η·{name} = {_num(u)}")
+        if len(rows) > limit:
+            self.lines.append(f"    … {len(rows) - limit} more parameters (trace.to_dict() has them all)")
 
     # -- the chain rule of one weight
     def chain(self, layer: int, i: int, j: int) -> None:
@@ -401,18 +423,20 @@ class _Text:
         self.lines.append("  where")
         for m in range(layer, len(t.layers) + 1):
             cur = t.layers[m - 1]
-            units = [j - 1] if m == layer else range(cur.W.shape[1])
+            units = [j - 1] if m == layer else self.units(cur.W.shape[1])
             for u in units:
                 if not cur.elementwise:
                     how = (f"{t.loss} fused with {cur.activation}: ∂E/∂net directly"
                            if m == len(t.layers) and t.fused else f"{cur.activation}: Jacobian product")
-                    self.lines.append(f"    δ{_sup(m)} = {_vec(cur.delta[k])}  ({how})")
+                    self.lines.append(f"    δ{_sup(m)} = {_vec(cur.delta[k], self.max)}  ({how})")
                     break
                 at = f"{_sub(u + 1)}{_sup(m)}"
                 sym = f"∂E/∂o{at}" if m == len(t.layers) else f"(Σ_l δₗ{_sup(m + 1)}·w{_sub(u + 1)}ₗ{_sup(m + 1)})"
                 form = f"∂E/∂net{at} (fused)" if (m == len(t.layers) and t.fused) else f"{sym}·φ'(net{at})"
                 self.lines.append(f"    δ{_sub(u + 1)}{_sup(m)} = {form} = {self.delta_expression(cur, u)} "
                                   f"= {_num(cur.delta[k, u])}")
+            if m > layer and cur.elementwise:
+                self.more(cur.W.shape[1], f"units of layer {m}")
         path = self.single_path(layer, j)
         if path:
             pad = " " * len(f"    ∂E/∂{name} ")
@@ -438,8 +462,10 @@ class _Text:
         return " · ".join(symbols), " · ".join(numbers)
 
 
-def _vec(v: np.ndarray) -> str:
-    return "[" + ", ".join(_num(x) for x in np.ravel(v)) + "]"
+def _vec(v: np.ndarray, limit: int | None = None) -> str:
+    flat = np.ravel(v)
+    shown = ", ".join(_num(x) for x in flat[:limit])
+    return "[" + shown + (f", … ({len(flat) - limit} more)" if limit is not None and len(flat) > limit else "") + "]"
 
 
 # ------------------------------------------------------------------------------------------- lucidnet explain
@@ -464,6 +490,8 @@ def configure_explain_parser(parser: argparse.ArgumentParser) -> None:
     net.add_argument("--seed", type=int, default=0, help="seed of the initial weights (default 0)")
     net.add_argument("--n", type=int, default=8, help="samples drawn from a generated data set (default 8)")
     net.add_argument("--standardize", action="store_true", help="z-score X (and a regression target) first")
+    parser.add_argument("--max-items", type=int, default=12, metavar="N",
+                        help="show at most N units per layer and terms per sum (default 12)")
     parser.add_argument("--json", action="store_true", help="print Trace.to_dict() as JSON instead of text")
 
 
@@ -523,7 +551,7 @@ def run_explain(args: argparse.Namespace) -> int:
         weight = _parse_weight(args.weight)
         net, X, y = _from_dataset(args) if args.dataset is not None else _from_model(args)
         result = trace(net, X, y, lr=args.lr)
-        text = json.dumps(result.to_dict()) if args.json else result.to_text(sample=args.sample, weight=weight)
+        text = json.dumps(result.to_dict()) if args.json else result.to_text(sample=args.sample, weight=weight, max_items=args.max_items)
     except (ValueError, TypeError, OSError) as exc:
         sys.stderr.write(f"lucidnet explain: error: {exc}\n")
         return 2
