@@ -29,6 +29,7 @@ from .activations import (
 )
 from .data import load_mnist, read_idx
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
+from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
