@@ -27,13 +27,13 @@ from .activations import (
     Tanh,
     get_activation,
 )
-from .data import load_mnist, read_idx
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
+from .data import load_mnist, read_idx
 from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
-from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .initializers import INITIALIZERS, Initializer, get_initializer
+from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .layers import LAYERS, Dense, Dropout, Layer
 from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
 from .metrics import METRICS
@@ -46,6 +46,18 @@ from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 __version__ = "0.1.0"
 
 __all__ = [
+    "Diagnostics",
+    "ModelBundle",
+    "ModelFileError",
+    "Neuron",
+    "diagnose",
+    "load",
+    "load_mnist",
+    "load_model",
+    "load_txt",
+    "read_idx",
+    "save_model",
+    "save_txt",
     "ACTIVATIONS",
     "BCE",
     "ELU",
