@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import os
 import signal
@@ -15,25 +14,18 @@ from argparse import ArgumentParser
 
 import numpy as np
 import pytest
+from conftest import require
 
-
-def _require(module: str):
-    """Import ``module``; skip when it is missing, except in CI (CI=true) where the test must run."""
-    if os.environ.get("CI") == "true":
-        return importlib.import_module(module)
-    return pytest.importorskip(module)
-
-
-_require("starlette")
-_require("uvicorn")
-_require("httpx")
+require("starlette")
+require("uvicorn")
+require("httpx")
 
 with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient; httpx works
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from lucidnet.playground import configure_playground_parser, create_app, run_playground
-from lucidnet.playground.config import Limits
+from lucidnet.playground import configure_playground_parser, create_app, run_playground  # noqa: E402
+from lucidnet.playground.config import Limits  # noqa: E402
 
 SPIRAL = {
     "dataset": "spiral",
@@ -392,7 +384,7 @@ def test_upload_limits_and_bad_column_choices(client):
 
 # --------------------------------------------------------------------------------------------- exports
 def test_model_export_is_the_cli_model_file(client, tmp_path, monkeypatch):
-    io = importlib.import_module("lucidnet.io")
+    from lucidnet import io
     monkeypatch.chdir(tmp_path)
     r = start(client, **SPIRAL)
     sid = r["session"]
@@ -411,8 +403,8 @@ def test_model_export_is_the_cli_model_file(client, tmp_path, monkeypatch):
 
 
 def test_toml_export_trains_with_the_cli(client, tmp_path):
-    tomllib = _require("tomllib") if sys.version_info >= (3, 11) else _require("tomli")
-    cli = importlib.import_module("lucidnet.cli")
+    tomllib = require("tomllib") if sys.version_info >= (3, 11) else require("tomli")
+    from lucidnet import cli
     r = start(
         client,
         dataset="moons",

@@ -5,7 +5,6 @@ Set LUCIDNET_PLAYGROUND_SCREENSHOT=path.png to save a screenshot of the trained 
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import socket
@@ -13,28 +12,22 @@ import threading
 import time
 
 import pytest
+from conftest import require
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]  # fmt: skip
 
 
-def _require(module: str):
-    """Import ``module``; skip when it is missing, except in CI (CI=true) where the test must run."""
-    if os.environ.get("CI") == "true":
-        return importlib.import_module(module)
-    return pytest.importorskip(module)
-
-
-_require("starlette")
-uvicorn = _require("uvicorn")
-sync_api = _require("playwright.sync_api")
+require("starlette")
+uvicorn = require("uvicorn")
+sync_api = require("playwright.sync_api")
 if not os.path.exists(CHROMIUM):
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium package")
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
-from lucidnet.playground import create_app
+from lucidnet.playground import create_app  # noqa: E402
 
 pytestmark = pytest.mark.slow
 STATE = "window.lucidnetPlayground"

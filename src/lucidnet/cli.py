@@ -21,10 +21,10 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from .playground import configure_playground_parser, run_playground  # the standard library only
-from .trace import configure_explain_parser, run_explain
 from .data import DataError, Table, read_for_model, read_table
 from .io import ModelBundle, ModelFileError, Preprocessing, _label, atomic_write, load_model
+from .playground import configure_playground_parser, run_playground  # the standard library only
+from .trace import configure_explain_parser, run_explain
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 DEFAULT_DATASET = "moons"
