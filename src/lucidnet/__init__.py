@@ -12,17 +12,33 @@
 """
 
 from .activations import (
-    ACTIVATIONS, ELU, GELU, Activation, Identity, LeakyReLU, Maxout, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+    ACTIVATIONS,
+    ELU,
+    GELU,
+    Activation,
+    Identity,
+    LeakyReLU,
+    Maxout,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Tanh,
     get_activation,
 )
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
+from .data import load_mnist, read_idx
+from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
+from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .layers import LAYERS, Dense, Dropout, Layer
-from .losses import LOSSES, BCE, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
+from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
 from .metrics import METRICS
 from .network import Network
+from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
 from .preprocessing import LabelEncoder, Standardizer, one_hot
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
@@ -30,15 +46,71 @@ from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "METRICS", "OPTIMIZERS",
-    "Activation", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softplus", "SiLU", "GELU", "Softmax",
-    "Maxout", "get_activation",
-    "Loss", "SSE", "HalfSSE", "MSE", "MAE", "Huber", "BCE", "CrossEntropy", "get_loss",
-    "Initializer", "get_initializer",
-    "Layer", "Dense", "Dropout", "Network",
-    "Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "get_optimizer",
-    "Callback", "LambdaCallback", "EarlyStopping", "History", "TrainState", "StepLR", "ExponentialLR",
+    "Diagnostics",
+    "ModelBundle",
+    "ModelFileError",
+    "Neuron",
+    "diagnose",
+    "load",
+    "load_mnist",
+    "load_model",
+    "load_txt",
+    "read_idx",
+    "save_model",
+    "save_txt",
+    "ACTIVATIONS",
+    "BCE",
+    "ELU",
+    "GELU",
+    "INITIALIZERS",
+    "LAYERS",
+    "LOSSES",
+    "MAE",
+    "METRICS",
+    "MSE",
+    "OPTIMIZERS",
+    "SGD",
+    "SSE",
+    "Activation",
+    "Adagrad",
+    "Adam",
+    "Callback",
+    "CrossEntropy",
+    "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "ExponentialLR",
+    "GradcheckReport",
+    "HalfSSE",
+    "History",
+    "Huber",
+    "Identity",
+    "Initializer",
+    "LabelEncoder",
+    "LambdaCallback",
+    "Layer",
+    "LeakyReLU",
+    "Loss",
+    "Maxout",
+    "Network",
+    "Optimizer",
+    "RMSprop",
+    "ReLU",
     "ReduceLROnPlateau",
-    "gradcheck", "GradcheckReport", "TrainingDivergedError", "Standardizer", "LabelEncoder", "one_hot",
+    "SiLU",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Standardizer",
+    "StepLR",
+    "Tanh",
+    "TrainState",
+    "TrainingDivergedError",
     "__version__",
+    "get_activation",
+    "get_initializer",
+    "get_loss",
+    "get_optimizer",
+    "gradcheck",
+    "one_hot",
 ]

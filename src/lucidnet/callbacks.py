@@ -8,8 +8,9 @@ Training never prints. It records a ``History`` and calls each callback at fixed
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -66,7 +67,7 @@ class History:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "History":
+    def from_dict(cls, data: dict[str, Any]) -> History:
         h = cls()
         h.history = {k: [float(x) for x in v] for k, v in data.get("history", {}).items()}
         h.best_epoch = data.get("best_epoch")
@@ -84,8 +85,8 @@ class History:
 class TrainState:
     """What callbacks see: the network, the optimizer, where training is, and the latest values."""
 
-    network: "Network"
-    optimizer: "Optimizer"
+    network: Network
+    optimizer: Optimizer
     epochs: int
     history: History
     epoch: int = 0  # 0-based index of the epoch just finished (or running)

@@ -113,15 +113,20 @@ class Dense(Layer):
                 self._b0 = np.full(width, check_finite_number("bias_init", bias_init))
             else:
                 self._b0 = _explicit("bias_init", bias_init, (width,))
-        self.W: np.ndarray | None = None
-        self.b: np.ndarray | None = None
+        self.W: Any = None  # ndarray once initialised
+        self.b: Any = None
         if self._W0 is not None:  # explicit weights: usable at once, before joining a network
             self.initialize(np.random.default_rng(0), np.float64)
         self._clear()
 
     def _clear(self) -> None:
-        self.x = self.net = self.o = None
-        self.delta = self.grad_W = self.grad_b = None
+        # what the last forward and backward computed (None before them)
+        self.x: Any = None
+        self.net: Any = None
+        self.o: Any = None
+        self.delta: Any = None
+        self.grad_W: Any = None
+        self.grad_b: Any = None
 
     def initialize(self, rng: np.random.Generator, dtype: Any) -> None:
         """Draw W and b from ``rng`` (or take the explicit ones) in ``dtype``."""
@@ -210,7 +215,9 @@ class Dropout(Layer):
         self.p = p
         self.n_in = self.n_out = 0  # set by the Network from the layer before
         self._rng: np.random.Generator | None = None
-        self.x = self.o = self.mask = None
+        self.x: Any = None
+        self.o: Any = None
+        self.mask: Any = None
 
     def initialize(self, rng: np.random.Generator, dtype: Any) -> None:
         self._rng = rng

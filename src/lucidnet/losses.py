@@ -27,7 +27,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .activations import Activation, Sigmoid, Softmax
-from .errors import check_positive, unknown_name
+from .errors import check_positive
+from .registry import Configurable, from_spec
 
 
 def _rows(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
@@ -35,10 +36,9 @@ def _rows(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
     return x if w is None else x * w[:, None]
 
 
-class Loss:
+class Loss(Configurable):
     """Base class: a loss E(o, y) with ``value`` and ``gradient`` side by side."""
 
-    name: ClassVar[str] = ""
     #: "mean" (divided by the number of samples or elements) or "sum"
     reduction: ClassVar[str] = "mean"
     #: the output activation whose combination with this loss is fused (computed from net), if any
@@ -86,22 +86,6 @@ class Loss:
                 f"expected ({len(y)}, {n_out})" + (" or a 1-D array" if n_out == 1 else "")
             )
         return _finite("y", np.ascontiguousarray(y, dtype=dtype))
-
-    def params(self) -> dict[str, Any]:
-        return {}
-
-    def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, **self.params()}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.params() == self.params()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
 
 class SSE(Loss):
@@ -219,8 +203,9 @@ class BCE(Loss):
         return y
 
     def value(self, o, y, w=None):
-        log_o = np.maximum(np.log(o), -100)
-        log_1o = np.maximum(np.log1p(-o), -100)
+        with np.errstate(divide="ignore"):  # ln 0 = −inf, then clamped to −100
+            log_o = np.maximum(np.log(o), -100)
+            log_1o = np.maximum(np.log1p(-o), -100)
         return -float(_rows(y * log_o + (1 - y) * log_1o, w).sum()) / o.size
 
     def gradient(self, o, y, w=None):
@@ -330,17 +315,4 @@ LOSSES: dict[str, type[Loss]] = {cls.name: cls for cls in (SSE, HalfSSE, MSE, MA
 
 def get_loss(spec: str | dict[str, Any] | Loss) -> Loss:
     """Return a loss object from a registry name, a ``get_config()`` dict or an object (returned as is)."""
-    if isinstance(spec, Loss):
-        return spec
-    if isinstance(spec, str):
-        spec = {"name": spec}
-    if isinstance(spec, dict):
-        params = dict(spec)
-        name = params.pop("name", None)
-        if name not in LOSSES:
-            raise unknown_name("loss", name, LOSSES)
-        try:
-            return LOSSES[name](**params)
-        except TypeError:
-            raise ValueError(f"loss {name!r} does not take the parameters {sorted(params)}") from None
-    raise TypeError(f"loss must be a name, a config dict or a Loss object, got {spec!r}")
+    return from_spec("loss", spec, LOSSES, Loss)

@@ -13,7 +13,8 @@ per-class scores / one-hot rows ``(n, K)`` (reduced by argmax), or a single colu
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -17,7 +17,8 @@ Network(2 → 2 → 1, loss=half_sse, dtype=float64)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .callbacks import Callback, EarlyStopping, History
     from .optimizers import Optimizer
 
-_DTYPES = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
+_DTYPES: dict[str, np.dtype] = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
 
 
 class Network:
@@ -78,7 +79,7 @@ class Network:
         if key not in _DTYPES:
             raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
         self.layers = list(layers)
-        self.dtype = _DTYPES[key]
+        self.dtype: np.dtype = _DTYPES[key]
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.loss_fn = get_loss(loss)
@@ -178,10 +179,11 @@ class Network:
 
     def _penalty(self) -> float:
         e = 0.0
-        if self.l1:
-            e += self.l1 * sum(float(np.abs(layer.W).sum()) for layer in self._dense)
-        if self.l2:
-            e += 0.5 * self.l2 * sum(float(np.vdot(layer.W, layer.W)) for layer in self._dense)
+        for layer in self._dense:
+            if self.l1:
+                e += self.l1 * float(np.abs(layer.W).sum())
+            if self.l2:
+                e += 0.5 * self.l2 * float(np.vdot(layer.W, layer.W))
         return e
 
     def _loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
@@ -228,17 +230,32 @@ class Network:
 
     # ----------------------------------------------------------------- training
     def fit(self, X: Any, y: Any, epochs: int, batch_size: int | None = None,
-            optimizer: "Optimizer | str | dict[str, Any] | None" = None, shuffle: bool = True,
+            optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True,
             seed: int | None = None, validation_data: tuple[Any, ...] | None = None,
-            validation_split: float = 0.0, callbacks: Sequence["Callback"] = (),
-            early_stopping: "int | EarlyStopping | None" = None, metrics: Sequence[str] = (),
-            sample_weight: Any = None) -> "History":
+            validation_split: float = 0.0, callbacks: Sequence[Callback] = (),
+            early_stopping: int | EarlyStopping | None = None, metrics: Sequence[str] = (),
+            sample_weight: Any = None) -> History:
         """Train with mini-batch gradient descent; see ``lucidnet.training.fit`` for every argument."""
         from .training import fit
 
         return fit(self, X, y, epochs, batch_size=batch_size, optimizer=optimizer, shuffle=shuffle, seed=seed,
                    validation_data=validation_data, validation_split=validation_split, callbacks=callbacks,
                    early_stopping=early_stopping, metrics=metrics, sample_weight=sample_weight)
+
+    def trace(self, X: Any, y: Any, lr: float = 0.1) -> Any:
+        """Every quantity of one forward and backward pass (x, net, o, δ, grad_W, grad_b, −η·grad), weights unchanged.
+
+        See ``lucidnet.trace.trace``; ``trace.to_text()`` prints it in the lessons' notation.
+        """
+        from .trace import trace
+
+        return trace(self, X, y, lr=lr)
+
+    def save(self, path: Any, **extra: Any) -> Any:
+        """Write this network to a ``.safetensors`` model file, atomically; see ``lucidnet.io.save_model``."""
+        from .io import save_model
+
+        return save_model(self, path, **extra)
 
     # ----------------------------------------------------------------- description
     def get_config(self) -> dict[str, Any]:
@@ -252,7 +269,7 @@ class Network:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> "Network":
+    def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> Network:
         """Build a network from ``get_config()`` output, with freshly drawn weights."""
         try:
             layers = [layer_from_config(c) for c in config["layers"]]

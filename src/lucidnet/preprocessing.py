@@ -21,7 +21,7 @@ import numpy as np
 from .errors import as_2d_array
 from .losses import one_hot
 
-__all__ = ["Standardizer", "LabelEncoder", "one_hot"]
+__all__ = ["LabelEncoder", "Standardizer", "one_hot"]
 
 
 class Standardizer:
@@ -31,8 +31,8 @@ class Standardizer:
         self.mean_: np.ndarray | None = None
         self.scale_: np.ndarray | None = None
 
-    def fit(self, X: Any) -> "Standardizer":
-        x = as_2d_array("X", X, np.float64)
+    def fit(self, X: Any) -> Standardizer:
+        x = as_2d_array("X", X, np.dtype(np.float64))
         self.mean_ = x.mean(axis=0)
         std = x.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
@@ -63,7 +63,7 @@ class Standardizer:
         return {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Standardizer":
+    def from_dict(cls, data: dict[str, Any]) -> Standardizer:
         s = cls()
         mean = np.asarray(data["mean"], dtype=np.float64)
         scale = np.asarray(data["scale"], dtype=np.float64)
@@ -82,7 +82,7 @@ class LabelEncoder:
     def __init__(self) -> None:
         self.classes_: np.ndarray | None = None
 
-    def fit(self, y: Any) -> "LabelEncoder":
+    def fit(self, y: Any) -> LabelEncoder:
         arr = np.asarray(y)
         if arr.ndim != 1:
             raise ValueError(f"labels must be 1-D, got shape {arr.shape}")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .network import Network
 
 
-def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = None,
+def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None,
         optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True, seed: int | None = None,
         validation_data: tuple[Any, ...] | None = None, validation_split: float = 0.0,
         callbacks: Sequence[Callback] = (), early_stopping: int | EarlyStopping | None = None,
@@ -75,7 +76,7 @@ def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = No
             raise ValueError("validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)")
         xv, tv, wv = net._check_xy(*validation_data)
     elif validation_split:
-        n_val = int(round(len(x) * validation_split))
+        n_val = round(len(x) * validation_split)
         if n_val < 1 or n_val >= len(x):
             raise ValueError(
                 f"validation_split={validation_split} of {len(x)} samples leaves {len(x) - n_val} for training "
@@ -101,7 +102,9 @@ def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = No
     interrupted = _InterruptFlag()
     for cb in cbs:
         cb.on_train_begin(state)
-    with interrupted:
+    # NumPy's overflow warnings are replaced by the divergence check below (one clear error with advice);
+    # errstate is entered once per fit, not per operation, so it costs nothing on the hot path
+    with interrupted, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         params = net.parameters()
         for epoch in range(epochs):
             state.epoch = epoch
@@ -135,13 +138,13 @@ def fit(net: "Network", X: Any, y: Any, epochs: int, batch_size: int | None = No
                 history.interrupted = True
                 break  # a partial epoch is not recorded
             logs = {"loss": total / n if mean_loss else total}
-            if xv is not None:
+            if xv is not None and tv is not None:
                 logs["val_loss"] = net._loss(xv, tv, wv)
             if metric_fns:
                 o = net._forward(x)
                 for name, fn in metric_fns.items():
                     logs[name] = fn(t, o)
-                if xv is not None:
+                if xv is not None and tv is not None:
                     ov = net._forward(xv)
                     for name, fn in metric_fns.items():
                         logs["val_" + name] = fn(tv, ov)
@@ -177,7 +180,7 @@ class _InterruptFlag:
         self.flag = False
         self._previous: Any = None
 
-    def __enter__(self) -> "_InterruptFlag":
+    def __enter__(self) -> _InterruptFlag:
         if threading.current_thread() is threading.main_thread():
             try:
                 self._previous = signal.signal(signal.SIGINT, self._handle)
@@ -190,6 +193,6 @@ class _InterruptFlag:
             raise KeyboardInterrupt
         self.flag = True
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)

@@ -1,0 +1,86 @@
+"""Shared test helpers.
+
+``require(name)`` imports an optional package for a test. Locally a missing package skips the test with the
+reason; in CI (``CI=true``) it fails instead, so an oracle test can never be skipped silently there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def require(module: str, install: str | None = None):
+    """Import ``module`` or skip (locally) / fail (CI=true) with how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        hint = install or f"pip install {module}"
+        if IN_CI:
+            pytest.fail(f"{module} is required in CI but cannot be imported ({exc}); {hint}")
+        pytest.skip(f"{module} is not installed ({hint})", allow_module_level=True)
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data (or $LUCIDNET_DATA); skips the test with a reason when it is absent."""
+    base = Path(os.environ["LUCIDNET_DATA"]) if "LUCIDNET_DATA" in os.environ else ROOT.parent / "shared" / "data"
+    path = base.joinpath(*parts)
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is required in CI but is absent")
+        pytest.skip(f"{path} is absent (the shared data folder lives beside the project checkout)", allow_module_level=True)
+    return path
+
+
+@pytest.fixture
+def torch():
+    t = require("torch", "pip install torch==2.13.0 (the CPU wheel)")
+    t.set_default_dtype(t.float64)
+    return t
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+def torch_activation(torch, act, t):
+    """PyTorch's counterpart of a lucidnet activation, applied to tensor ``t`` (samples as rows)."""
+    F = torch.nn.functional
+    name = act.name
+    table = {
+        "identity": lambda: t,
+        "sigmoid": lambda: torch.sigmoid(t),
+        "tanh": lambda: torch.tanh(t),
+        "relu": lambda: F.relu(t),
+        "leaky_relu": lambda: F.leaky_relu(t, act.alpha),
+        "elu": lambda: F.elu(t, act.alpha),
+        "softplus": lambda: F.softplus(t),
+        "silu": lambda: F.silu(t),
+        "gelu": lambda: F.gelu(t, approximate="tanh"),
+        "softmax": lambda: torch.softmax(t, dim=1),
+        "maxout": lambda: t.view(t.shape[0], -1, act.k).max(dim=2).values,
+    }
+    return table[name]()
+
+
+def torch_loss(torch, loss, o, y):
+    """PyTorch's counterpart of a lucidnet loss on outputs ``o`` and (one-hot or value) targets ``y``."""
+    F = torch.nn.functional
+    table = {
+        "sse": lambda: ((o - y) ** 2).sum(),
+        "half_sse": lambda: 0.5 * ((o - y) ** 2).sum(),
+        "mse": lambda: F.mse_loss(o, y),
+        "mae": lambda: F.l1_loss(o, y),
+        "huber": lambda: F.huber_loss(o, y, delta=getattr(loss, "delta", 1.0)),
+        "bce": lambda: F.binary_cross_entropy(o, y),
+        "cross_entropy": lambda: -(y * torch.log(o)).sum(dim=1).mean(),
+    }
+    return table[loss.name]()

@@ -1,0 +1,277 @@
+"""fit: batch modes, History, validation, metrics, callbacks, early stopping, schedules, Ctrl-C, divergence,
+sample weights, dropout, seeds and float32."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+import lucidnet as ln
+
+
+def _xor():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    return X, np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def _net(seed=0, **kw):
+    return ln.Network([ln.Dense(2, 3, activation="tanh"), ln.Dense(3, 1, activation="sigmoid")],
+                      loss=kw.pop("loss", "mse"), seed=seed, **kw)
+
+
+def test_layers_are_kept_and_parameters_are_live():
+    layers = [ln.Dense(2, 3), ln.Dense(3, 1)]
+    net = ln.Network(layers)
+    assert net.layers[0] is layers[0] and net.layers[1] is layers[1]
+    params = net.parameters()
+    assert params[0] is layers[0].W and params[1] is layers[0].b and params[3] is layers[1].b
+    X = np.ones((1, 2))
+    before = net.predict(X).copy()
+    params[3] += 1.0  # changing the live array changes the network
+    assert not np.array_equal(before, net.predict(X))
+    assert [p.shape for p in params] == [(2, 3), (3,), (3, 1), (1,)]
+
+
+def test_absent_biases_are_skipped():
+    net = ln.Network([ln.Dense(3, 4, bias=False), ln.Dense(4, 1, bias=False)])
+    assert [p.shape for p in net.parameters()] == [(3, 4), (4, 1)]
+    assert net.parameter_names() == ["W1", "W2"]
+    assert net.layers[0].b is None
+
+
+def test_full_batch_is_one_step_per_epoch_and_equals_a_manual_loop():
+    X, y = _xor()
+    net, ref = _net(), _net()
+    history = net.fit(X, y, epochs=5, optimizer=ln.SGD(lr=0.5))
+    opt = ln.SGD(lr=0.5)
+    losses = []
+    for _ in range(5):
+        e, g = ref.loss_and_gradients(X, y)
+        losses.append(e)
+        opt.step(ref.parameters(), g)
+    assert history.loss == losses
+    for a, b in zip(net.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_per_sample_sgd_in_data_order_equals_a_manual_loop():
+    X, y = _xor()
+    net, ref = _net(), _net()
+    history = net.fit(X, y, epochs=3, batch_size=1, shuffle=False, optimizer=ln.SGD(lr=0.3))
+    opt = ln.SGD(lr=0.3)
+    epoch_losses = []
+    for _ in range(3):
+        total = 0.0
+        for i in range(4):
+            e, g = ref.loss_and_gradients(X[i:i + 1], y[i:i + 1])
+            total += e
+            opt.step(ref.parameters(), g)
+        epoch_losses.append(total / 4)
+    np.testing.assert_allclose(history.loss, epoch_losses, rtol=1e-15)
+    for a, b in zip(net.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_mini_batches_count_steps_and_cover_every_sample():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(10, 2)), rng.uniform(size=10)
+    net = _net()
+    steps = []
+    net.fit(X, y, epochs=2, batch_size=4, callbacks=[ln.LambdaCallback(on_batch_end=lambda s: steps.append(s.step))])
+    assert steps == [1, 2, 3, 4, 5, 6]  # ceil(10/4) = 3 steps per epoch
+
+
+def test_summed_losses_record_the_data_set_sum():
+    X, y = _xor()
+    net = _net(loss="half_sse")
+    history = net.fit(X, y, epochs=1, batch_size=2, shuffle=False, optimizer=ln.SGD(lr=1e-12))
+    assert history.loss[0] == pytest.approx(net.loss(X, y), rel=1e-9)
+
+
+def test_same_seed_same_run_bit_for_bit():
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(20, 2)), rng.uniform(size=20)
+
+    def run(seed):
+        net = ln.Network([ln.Dense(2, 8, activation="relu"), ln.Dropout(0.3), ln.Dense(8, 1)], seed=seed)
+        h = net.fit(X, y, epochs=5, batch_size=3, optimizer=ln.Adam(lr=0.01))
+        return net.get_weights(), h.loss
+
+    (w1, l1), (w2, l2), (_, l3) = run(42), run(42), run(43)
+    assert l1 == l2
+    for a, b in zip(w1, w2):
+        assert a.tobytes() == b.tobytes()
+    assert l1 != l3
+
+
+def test_fit_seed_controls_shuffling_only():
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(20, 2)), rng.uniform(size=20)
+    a, b = _net(seed=1), _net(seed=1)
+    ha = a.fit(X, y, epochs=3, batch_size=4, seed=5)
+    hb = b.fit(X, y, epochs=3, batch_size=4, seed=5)
+    assert ha.loss == hb.loss
+    c = _net(seed=1)
+    assert c.fit(X, y, epochs=3, batch_size=4, seed=6).loss != ha.loss
+
+
+def test_float32_end_to_end():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(16, 3)), rng.integers(0, 3, 16)  # float64 and int inputs, cast once at the boundary
+    layers = [ln.Dense(3, 5, activation="relu"), ln.Dropout(0.2), ln.Dense(5, 3, activation="softmax")]
+    net = ln.Network(layers, loss="cross_entropy", dtype="float32", seed=0)
+    seen = []
+
+    class Spy(ln.Callback):
+        def on_batch_end(self, state):
+            for layer in state.network.layers:
+                seen.append(layer.x.dtype)
+                seen.append(layer.o.dtype)
+                if isinstance(layer, ln.Dense):
+                    seen.extend([layer.net.dtype, layer.delta.dtype, layer.grad_W.dtype, layer.grad_b.dtype])
+
+    net.fit(X, y, epochs=2, batch_size=4, optimizer=ln.Adam(lr=0.01), callbacks=[Spy()])
+    assert seen and set(seen) == {np.dtype(np.float32)}
+    assert {p.dtype for p in net.parameters()} == {np.dtype(np.float32)}
+    assert net.predict(X).dtype == np.float32
+    _, grads = net.loss_and_gradients(X, y)
+    assert {g.dtype for g in grads} == {np.dtype(np.float32)}
+    assert ln.gradcheck(net, X, y).passed  # checked on a float64 copy
+
+
+def test_history_validation_and_metrics():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    net = ln.Network([ln.Dense(2, 8, activation="tanh"), ln.Dense(8, 2, activation="softmax")], loss="cross_entropy",
+                     seed=0)
+    h = net.fit(X, y, epochs=3, batch_size=8, validation_split=0.25, metrics=["accuracy"])
+    assert set(h.history) == {"loss", "val_loss", "accuracy", "val_accuracy", "lr"}
+    assert h.epochs == 3 and all(len(v) == 3 for v in h.history.values())
+    # the validation samples are the last quarter, never trained on
+    assert h.val_loss[-1] == pytest.approx(net.loss(X[30:], y[30:]), rel=1e-12)
+    assert h.history["val_accuracy"][-1] == ln.metrics.accuracy(y[30:], net.predict(X[30:]))
+    h2 = net.fit(X[:30], y[:30], epochs=1, validation_data=(X[30:], y[30:]), metrics=["accuracy"])
+    assert "val_accuracy" in h2.history
+    assert h2.to_dict()["epochs"] == 1
+    assert "loss=" in repr(h2)
+
+
+def test_early_stopping_stops_and_restores_the_best_weights():
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(30, 2)), rng.normal(size=30)
+    Xv, yv = rng.normal(size=(10, 2)), rng.normal(size=10)  # noise: validation loss soon stops improving
+    net = ln.Network([ln.Dense(2, 32, activation="tanh"), ln.Dense(32, 1, activation="identity")], seed=0)
+    best = []
+
+    class Keep(ln.Callback):
+        def on_epoch_end(self, state):
+            best.append((state.logs["val_loss"], net.get_weights()))
+
+    h = net.fit(X, y, epochs=500, optimizer=ln.SGD(lr=0.2), validation_data=(Xv, yv), early_stopping=5,
+                callbacks=[Keep()])
+    assert h.stopped_early and h.epochs < 500
+    best_loss, best_weights = min(best, key=lambda t: t[0])
+    assert h.best_epoch == int(np.argmin(h.val_loss))
+    assert h.epochs == h.best_epoch + 1 + 6  # patience 5: stops on the 6th epoch without improvement
+    for a, b in zip(net.parameters(), best_weights):
+        np.testing.assert_array_equal(a, b)
+    assert net.loss(Xv, yv) == pytest.approx(best_loss, rel=1e-12)
+
+
+def test_schedules_change_the_learning_rate():
+    X, y = _xor()
+    h = _net().fit(X, y, epochs=5, optimizer=ln.SGD(lr=1.0), callbacks=[ln.ExponentialLR(gamma=0.5)])
+    assert h["lr"] == [1.0, 0.5, 0.25, 0.125, 0.0625]
+    h = _net().fit(X, y, epochs=6, optimizer=ln.SGD(lr=1e-9),
+                   callbacks=[ln.ReduceLROnPlateau(factor=0.5, patience=1, threshold=0.5)])
+    assert h["lr"][0] == 1e-9 and h["lr"][-1] < 1e-9
+
+
+def test_stopping_from_a_callback():
+    X, y = _xor()
+    h = _net().fit(X, y, epochs=100, callbacks=[ln.LambdaCallback(on_epoch_end=lambda s: setattr(s, "stop", s.epoch == 2))])
+    assert h.epochs == 3
+
+
+def test_ctrl_c_stops_cleanly_after_the_current_step():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(32, 2)), rng.normal(size=32)
+    net = _net(loss="mse")
+
+    class CtrlC(ln.Callback):
+        def on_batch_end(self, state):
+            if state.step == 10:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    h = net.fit(X, y, epochs=50, batch_size=4, callbacks=[CtrlC()], early_stopping=ln.EarlyStopping(patience=100))
+    assert h.interrupted
+    assert h.epochs == 1  # epoch 2 was cut short after step 10 and is not recorded
+    assert all(np.isfinite(p).all() for p in net.parameters())
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is put back
+
+
+def test_divergence_stops_with_advice_and_keeps_finite_weights():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 3)) * 100, rng.normal(size=20) * 100
+    net = ln.Network([ln.Dense(3, 16, activation="relu"), ln.Dense(16, 1, activation="identity")], seed=0)
+    with pytest.raises(ln.TrainingDivergedError, match=r"Lower the learning rate \(now 10; try 1\)") as info:
+        net.fit(X, y, epochs=200, optimizer=ln.SGD(lr=10.0))
+    assert info.value.history.epochs >= 1
+    assert all(np.isfinite(p).all() for p in net.parameters())
+
+
+def test_sample_weights_equal_duplicated_samples():
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(5, 2)), rng.normal(size=5)
+    a, b = _net(loss="mse"), _net(loss="mse")
+    a.fit(X, y, epochs=3, sample_weight=[2, 1, 1, 1, 1], optimizer=ln.SGD(lr=0.1))
+    b.fit(np.vstack([X, X[:1]]), np.concatenate([y, y[:1]]), epochs=3, optimizer=ln.SGD(lr=0.1))
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+
+
+def test_dropout_is_active_only_while_fitting():
+    layer = ln.Dropout(0.5)
+    net = ln.Network([ln.Dense(4, 50, activation="identity"), layer, ln.Dense(50, 1)], seed=0)
+    X = np.ones((200, 4))
+    a, b = net.predict(X), net.predict(X)
+    np.testing.assert_array_equal(a, b)  # inference is deterministic
+    o = layer.forward(np.ones((200, 50)), training=True)
+    assert set(np.unique(o)) == {0.0, 2.0}  # kept units are scaled by 1/(1 − p)
+    assert abs(o.mean() - 1.0) < 0.05
+    np.testing.assert_array_equal(layer.backward(np.ones((200, 50))), o)
+
+
+def test_optimizer_state_carries_over_between_fits():
+    X, y = _xor()
+    a, b = _net(), _net()
+    opt = ln.Adam(lr=0.01)
+    a.fit(X, y, epochs=2, optimizer=opt)
+    a.fit(X, y, epochs=2, optimizer=opt)
+    b.fit(X, y, epochs=4, optimizer=ln.Adam(lr=0.01))
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p, q)
+    assert opt.t == 4
+
+
+def test_optimizer_by_name_and_default():
+    X, y = _xor()
+    assert _net().fit(X, y, epochs=2, optimizer="adam").epochs == 2
+    assert _net().fit(X, y, epochs=1).history["lr"] == [0.1]
+
+
+def test_config_round_trip_and_weights():
+    net = ln.Network([ln.Dense(2, 3, activation=ln.LeakyReLU(0.1)), ln.Dropout(0.1), ln.Dense(3, 2, activation="softmax")],
+                     loss="cross_entropy", l2=0.01, seed=0)
+    clone = ln.Network.from_config(net.get_config())
+    clone.set_weights(net.get_weights())
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    np.testing.assert_array_equal(net.predict(X), clone.predict(X))
+    assert clone.get_config() == net.get_config()
+    assert repr(net) == "Network(2 → 3 → 2, loss=cross_entropy, dtype=float64)"
+    assert "Dense(2 → 3, LeakyReLU(alpha=0.1))" in net.summary()
+    assert net.predict_classes(X).shape == (4,)
