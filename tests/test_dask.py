@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 
 import numpy as np
-import pytest
+from conftest import require
 
-if os.environ.get("CI") == "true":
-    import dask.distributed  # noqa: F401  (required in CI)
-    import sklearn  # noqa: F401
-else:
-    pytest.importorskip("sklearn")
-    pytest.importorskip("dask.distributed")
+require("sklearn", "pip install lucidnet[dask]")
+require("dask.distributed", "pip install lucidnet[dask]")
 
-import joblib
-from sklearn.datasets import load_iris
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import GridSearchCV
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+import joblib  # noqa: E402
+from sklearn.datasets import load_iris  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from lucidnet.sklearn import NeuralNetClassifier
+from lucidnet.sklearn import NeuralNetClassifier  # noqa: E402
 
 
 def _search() -> GridSearchCV:

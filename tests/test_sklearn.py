@@ -9,22 +9,20 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import require
 
-if os.environ.get("CI") == "true":
-    import sklearn  # noqa: F401  (required in CI)
-else:
-    pytest.importorskip("sklearn")
+require("sklearn", "pip install lucidnet[sklearn]")
 
-from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
-from sklearn.model_selection import GridSearchCV, cross_val_score
-from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.base import clone  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
+from sklearn.model_selection import GridSearchCV, cross_val_score  # noqa: E402
+from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
 
-from lucidnet.network import Network
-from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor
+from lucidnet.network import Network  # noqa: E402
+from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
 
 RNG = np.random.default_rng(0)
 X40 = RNG.normal(size=(40, 5))

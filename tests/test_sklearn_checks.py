@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
+from conftest import require
 
-import pytest
+require("sklearn", "pip install lucidnet[sklearn]")
 
-if os.environ.get("CI") == "true":
-    import sklearn  # noqa: F401  (required in CI)
-else:
-    pytest.importorskip("sklearn")
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
-
-from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor
+from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor  # noqa: E402
 
 
 @parametrize_with_checks([NeuralNetClassifier(), NeuralNetRegressor()])
