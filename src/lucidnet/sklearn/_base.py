@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..callbacks import Callback
@@ -332,7 +333,7 @@ class BaseNeuralNet(BaseEstimator):
             self.network_ = self._build_network(X.shape[1], n_out, out_activation, loss, _seed(self._rng))
             self.out_activation_ = self.network_.layers[-1].activation.name
             self._reset_curves()
-        elif not incremental:  # warm start: fresh curves' stopping state, same weights
+        elif not incremental:  # warm start: the same weights, a fresh optimizer and stopping rule
             self._rng = _make_rng(self.random_state)
         if first or not incremental:
             self._optimizer = self._make_optimizer()
@@ -364,8 +365,6 @@ class BaseNeuralNet(BaseEstimator):
         monitor.stopped, monitor.no_improvement = False, 0
 
     def _split_validation(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> tuple:
-        from sklearn.model_selection import train_test_split
-
         stratify = y if self._task == "classification" and y.ndim == 1 else None
         arrays = [X, Y, y] + ([] if w is None else [w])
         try:
