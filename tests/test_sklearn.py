@@ -301,3 +301,16 @@ def test_divergence_raises_the_core_error_with_advice():
     with pytest.raises(TrainingDivergedError, match="Lower the learning rate"):
         reg.fit(X40, 1e3 * YR)
     assert all(np.isfinite(W).all() for W in reg.coefs_)  # the last finite weights are kept
+
+
+def test_network_is_saved_traced_and_loaded_with_lucidnets_tools(tmp_path):
+    from lucidnet.io import load_model, save_model
+    from lucidnet.trace import trace
+
+    X, y = _blobs()
+    clf = NeuralNetClassifier((6,), max_iter=30, random_state=0).fit(X, y)
+    bundle = load_model(save_model(clf.network_, tmp_path / "clf.safetensors"))
+    np.testing.assert_array_equal(bundle.network.predict(X), clf.predict_proba(X))
+    t = trace(clf.network_, X[:4], y[:4])
+    assert len(t.layers) == 2 and t.loss == "cross_entropy"
+    assert t.E == pytest.approx(clf.network_.loss(X[:4], y[:4]), rel=1e-12)
