@@ -11,11 +11,17 @@ See ``docs/sklearn.md`` for the parameter map to scikit-learn's ``MLPClassifier`
 from __future__ import annotations
 
 try:
-    import sklearn as _sklearn  # noqa: F401
+    import sklearn as _sklearn
 except ImportError as exc:  # pragma: no cover - exercised only without scikit-learn
     raise ImportError(
         "lucidnet.sklearn needs scikit-learn; install it with: pip install lucidnet[sklearn]"
     ) from exc
+
+if tuple(int(part) for part in _sklearn.__version__.split(".")[:2] if part.isdigit()) < (1, 6):
+    raise ImportError(
+        f"lucidnet.sklearn needs scikit-learn >= 1.6 (estimator tags, validate_data), found "
+        f"{_sklearn.__version__}; upgrade with: pip install -U 'lucidnet[sklearn]'"
+    )
 
 from ._estimators import NeuralNetClassifier, NeuralNetRegressor
 
