@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .activations import Activation, Sigmoid, Softmax
-from .errors import check_positive
+from .errors import as_numeric, check_positive
 from .registry import Configurable, from_spec
 
 
@@ -287,17 +287,7 @@ def one_hot(indices: np.ndarray, n_classes: int, dtype: Any = np.float64) -> np.
 
 
 def _as_numeric(name: str, a: Any) -> np.ndarray:
-    if hasattr(a, "to_numpy") and not isinstance(a, np.ndarray):
-        a = a.to_numpy()
-    try:
-        arr = np.asarray(a)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(
-            f"{name} must contain numbers, got an array of dtype {arr.dtype}; "
-            "encode class labels as 0 … K−1 first (lucidnet.preprocessing.LabelEncoder)"
-        )
+    arr = as_numeric(name, a, hint="; encode class labels as 0 … K−1 first (lucidnet.preprocessing.LabelEncoder)")
     if arr.ndim == 0 or arr.ndim > 2:
         raise ValueError(f"{name} must be 1-D or 2-D, got shape {arr.shape}")
     return arr
