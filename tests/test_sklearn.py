@@ -314,3 +314,20 @@ def test_network_is_saved_traced_and_loaded_with_lucidnets_tools(tmp_path):
     t = trace(clf.network_, X[:4], y[:4])
     assert len(t.layers) == 2 and t.loss == "cross_entropy"
     assert t.E == pytest.approx(clf.network_.loss(X[:4], y[:4]), rel=1e-12)
+
+
+def test_decision_function_is_the_logits_and_ranks_like_predict_proba():
+    from sklearn.datasets import load_iris
+
+    from lucidnet.sklearn import NeuralNetClassifier
+
+    X, y = load_iris(return_X_y=True)
+    multi = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0).fit(X, y)
+    d = multi.decision_function(X)
+    assert d.shape == (150, 3)
+    np.testing.assert_array_equal(multi.classes_[d.argmax(axis=1)], multi.predict(X))
+    np.testing.assert_allclose(multi.predict_proba(X), np.exp(d) / np.exp(d).sum(axis=1, keepdims=True), rtol=1e-12)
+    binary = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=50, random_state=0).fit(X, y == 2)
+    d = binary.decision_function(X)
+    assert d.shape == (150,)
+    np.testing.assert_array_equal(binary.classes_[(d > 0).astype(int)], binary.predict(X))

@@ -251,6 +251,16 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
             return np.hstack([1.0 - o, o])
         return o
 
+    def decision_function(self, X: Any) -> np.ndarray:
+        """net_L, the output layer's pre-activation (the logits): (n,) for two classes, where > 0 means
+        ``classes_[1]``; (n, n_classes) or (n, n_labels) otherwise. Sigmoid and softmax are increasing, so these
+        rank the classes as ``predict_proba`` does (scikit-learn's MLP offers no such method)."""
+        self._forward(X)
+        net = self.network_.layers[-1].net
+        if not self._multilabel and len(self.classes_) == 2:
+            return net[:, 0].copy()
+        return net.copy()
+
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """ln p (n, n_classes); −inf where a probability underflows to 0."""
         with np.errstate(divide="ignore"):
