@@ -25,7 +25,7 @@ def require(module: str, install: str | None = None):
         hint = install or f"pip install {module}"
         if IN_CI:
             pytest.fail(f"{module} is required in CI but cannot be imported ({exc}); {hint}")
-        pytest.skip(f"{module} is not installed ({hint})")
+        pytest.skip(f"{module} is not installed ({hint})", allow_module_level=True)
 
 
 def shared_data(*parts: str) -> Path:
@@ -35,7 +35,7 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         if IN_CI:
             pytest.fail(f"{path} is required in CI but is absent")
-        pytest.skip(f"{path} is absent (the shared data folder lives beside the project checkout)")
+        pytest.skip(f"{path} is absent (the shared data folder lives beside the project checkout)", allow_module_level=True)
     return path
 
 

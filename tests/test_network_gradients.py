@@ -70,6 +70,20 @@ def test_gradcheck_detects_a_wrong_gradient(rng, monkeypatch):
     assert "FAILED" in str(report)
 
 
+def test_gradcheck_passes_exactly_zero_gradients_on_the_absolute_floor():
+    # a gradient that is exactly 0 against finite differences of rounding noise (~1e-11): relative error 1,
+    # absolute error far below atol, so the parameter passes; a real error above atol still fails
+    rows = [
+        {"parameter": "b1", "shape": [2], "checked": 2, "rel_error": 1.0, "max_abs_error": 5.5e-11},
+        {"parameter": "W1", "shape": [2, 2], "checked": 4, "rel_error": 3e-11, "max_abs_error": 1e-12},
+    ]
+    report = ln.GradcheckReport(rows=rows, tol=1e-6, eps=1e-6, atol=1e-9)
+    assert report.passed and report.max_rel_error == 1.0
+    assert "b1" in str(report) and "FAILED" not in str(report)
+    rows[0]["max_abs_error"] = 1e-3
+    assert not report.passed and "FAILED" in str(report)
+
+
 def test_gradcheck_subsamples_and_leaves_the_network_unchanged(rng):
     net = _build(2, "relu", "mse", rng, seed=0, widths=[30])
     before = net.get_weights()

@@ -28,13 +28,17 @@ from .activations import (
     get_activation,
 )
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
+from .data import load_mnist, read_idx
+from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
+from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .layers import LAYERS, Dense, Dropout, Layer
 from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
 from .metrics import METRICS
 from .network import Network
+from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
 from .preprocessing import LabelEncoder, Standardizer, one_hot
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
@@ -42,6 +46,18 @@ from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 __version__ = "0.1.0"
 
 __all__ = [
+    "Diagnostics",
+    "ModelBundle",
+    "ModelFileError",
+    "Neuron",
+    "diagnose",
+    "load",
+    "load_mnist",
+    "load_model",
+    "load_txt",
+    "read_idx",
+    "save_model",
+    "save_txt",
     "ACTIVATIONS",
     "BCE",
     "ELU",

@@ -27,7 +27,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .errors import check_int, check_positive, unknown_name
+from .errors import check_int, check_positive
+from .registry import Configurable, from_spec
 
 # exp(t) is finite for t <= this bound; sigmoid clamps its exponent there instead of overflowing.
 _EXP_MAX = {np.dtype(np.float64): 708.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
@@ -37,10 +38,9 @@ def _exp_max(dtype: np.dtype) -> float:
     return _EXP_MAX.get(dtype, 708.0)
 
 
-class Activation:
+class Activation(Configurable):
     """Base class: an activation φ with its forward pass and its vector-Jacobian product."""
 
-    name: ClassVar[str] = ""
     #: net columns per output unit
     k: int = 1
     #: True when ∂o_i/∂net_j = 0 for i != j, so ``derivative`` exists
@@ -57,24 +57,6 @@ class Activation:
     def backward(self, net: np.ndarray, o: np.ndarray, grad_o: np.ndarray) -> np.ndarray:
         """∂E/∂net = ∂E/∂o ⊙ φ'(net) (elementwise case)."""
         return grad_o * self.derivative(net, o)
-
-    def params(self) -> dict[str, Any]:
-        """The constructor arguments (for ``get_config`` and ``__repr__``)."""
-        return {}
-
-    def get_config(self) -> dict[str, Any]:
-        """A JSON-able description, ``{"name": ..., **params}``, that ``get_activation`` turns back into this."""
-        return {"name": self.name, **self.params()}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.params() == self.params()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, tuple(sorted(self.params().items()))))
 
 
 class Identity(Activation):
@@ -297,17 +279,4 @@ ACTIVATIONS: dict[str, type[Activation]] = {
 
 def get_activation(spec: str | dict[str, Any] | Activation) -> Activation:
     """Return an activation object from a registry name, a ``get_config()`` dict or an object (returned as is)."""
-    if isinstance(spec, Activation):
-        return spec
-    if isinstance(spec, str):
-        spec = {"name": spec}
-    if isinstance(spec, dict):
-        params = dict(spec)
-        name = params.pop("name", None)
-        if name not in ACTIVATIONS:
-            raise unknown_name("activation", name, ACTIVATIONS)
-        try:
-            return ACTIVATIONS[name](**params)
-        except TypeError:
-            raise ValueError(f"activation {name!r} does not take the parameters {sorted(params)}") from None
-    raise TypeError(f"activation must be a name, a config dict or an Activation object, got {spec!r}")
+    return from_spec("activation", spec, ACTIVATIONS, Activation)

@@ -50,20 +50,29 @@ def check_int(name: str, value: object, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = None) -> np.ndarray:
-    """Return ``a`` as a C-contiguous 2-D array of ``dtype`` (a 1-D array becomes one column).
+def as_numeric(name: str, a: object, hint: str = "") -> np.ndarray:
+    """``a`` as a NumPy array of numbers (no copy when it is one): ragged or non-numeric input is a clear error.
 
-    No copy is made when ``a`` already is such an array. Raises a clear error for ragged, non-numeric or
-    non-finite input and, when ``n_cols`` is given, for the wrong number of columns.
+    Accepts pandas objects without importing pandas.
     """
-    if hasattr(a, "to_numpy") and not isinstance(a, np.ndarray):  # pandas objects, without importing pandas
+    if hasattr(a, "to_numpy") and not isinstance(a, np.ndarray):
         a = a.to_numpy()
     try:
         arr = np.asarray(a)
     except ValueError as exc:  # ragged nested lists
         raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must contain numbers, got an array of dtype {arr.dtype}")
+        raise TypeError(f"{name} must contain numbers, got an array of dtype {arr.dtype}{hint}")
+    return arr
+
+
+def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = None) -> np.ndarray:
+    """Return ``a`` as a C-contiguous 2-D array of ``dtype`` (a 1-D array becomes one column).
+
+    No copy is made when ``a`` already is such an array. Raises a clear error for ragged, non-numeric or
+    non-finite input and, when ``n_cols`` is given, for the wrong number of columns.
+    """
+    arr = as_numeric(name, a)
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     elif arr.ndim != 2:

@@ -2,7 +2,9 @@
 
 For each parameter entry θ_i:  ∂E/∂θ_i ≈ (E(θ_i + ε) − E(θ_i − ε)) / 2ε,  with error O(ε²).
 Per parameter array, the relative error is  ‖g_backprop − g_numeric‖ / (‖g_backprop‖ + ‖g_numeric‖)
-(0 when both are 0), the measure the Stanford UFLDL notes use; it does not blow up for entries near zero.
+(0 when both are 0), the measure the Stanford UFLDL notes use. A parameter passes when that error is at most
+``tol``, or when every entry differs by at most ``atol``: a gradient that is exactly 0 (a bias that cannot
+change E, say) meets finite differences of about 1e−11, rounding noise, whose relative error is 1.
 The check runs on a float64 copy of the network, so a float32 network is checked without changing it.
 
 >>> import numpy as np
@@ -33,29 +35,41 @@ class GradcheckReport:
     rows: list[dict[str, Any]]
     tol: float
     eps: float
+    atol: float = 1e-9
 
     @property
     def max_rel_error(self) -> float:
         return max((r["rel_error"] for r in self.rows), default=0.0)
 
+    def row_passed(self, row: dict[str, Any]) -> bool:
+        """A parameter passes on relative error <= tol, or on every entry within atol."""
+        return bool(row["rel_error"] <= self.tol or row["max_abs_error"] <= self.atol)
+
     @property
     def passed(self) -> bool:
-        return self.max_rel_error <= self.tol
+        return all(self.row_passed(r) for r in self.rows)
 
     def __str__(self) -> str:
-        lines = [f"{'parameter':<10} {'shape':<12} {'checked':>8} {'rel. error':>11} {'max |Δ|':>10}"]
+        lines = [f"{'parameter':<10} {'shape':<12} {'checked':>8} {'rel. error':>11} {'max |Δ|':>10}  verdict"]
         for r in self.rows:
             lines.append(
                 f"{r['parameter']:<10} {tuple(r['shape'])!s:<12} {r['checked']:>8} "
-                f"{r['rel_error']:>11.2e} {r['max_abs_error']:>10.2e}"
+                f"{r['rel_error']:>11.2e} {r['max_abs_error']:>10.2e}  {'ok' if self.row_passed(r) else 'FAILED'}"
             )
         verdict = "passed" if self.passed else "FAILED"
         lines.append(f"{verdict}: max relative error {self.max_rel_error:.2e} (tolerance {self.tol:.0e}, ε = {self.eps:.0e})")
+        floor = [r["parameter"] for r in self.rows if r["rel_error"] > self.tol and r["max_abs_error"] <= self.atol]
+        if floor:
+            lines.append(
+                f"{', '.join(floor)}: every entry within {self.atol:.0e} of the finite difference "
+                "(a gradient that is exactly 0 meets rounding noise, so its relative error means nothing)"
+            )
         return "\n".join(lines)
 
 
 def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6,
-              sample_weight: Any = None, max_entries: int | None = None, seed: int = 0) -> GradcheckReport:
+              sample_weight: Any = None, max_entries: int | None = None, seed: int = 0,
+              atol: float = 1e-9) -> GradcheckReport:
     """Compare ``net``'s backpropagated gradients with central differences, in float64.
 
     Parameters
@@ -64,6 +78,7 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
     X, y : the data the loss E is evaluated on (dropout is off)
     eps : ε of the central difference
     tol : the largest relative error that passes
+    atol : a parameter whose entries all differ by at most this also passes (exactly-zero gradients)
     max_entries : check at most this many entries per parameter array, chosen at random with ``seed``
         (all when None): a big network then costs 2·max_entries loss evaluations per array
 
@@ -75,6 +90,7 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
 
     eps = check_positive("eps", eps)
     tol = check_positive("tol", tol)
+    atol = check_positive("atol", atol, allow_zero=True)
     copy = Network.from_config(net.get_config(), dtype="float64")
     copy.set_weights([p.astype(np.float64) for p in net.parameters()])
     x, t, w = copy._check_xy(X, y, sample_weight)
@@ -106,4 +122,4 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
             "rel_error": float(diff / denom) if denom > 0 else 0.0,
             "max_abs_error": float(np.max(np.abs(analytic - numeric), initial=0.0)),
         })
-    return GradcheckReport(rows=rows, tol=tol, eps=eps)
+    return GradcheckReport(rows=rows, tol=tol, eps=eps, atol=atol)

@@ -27,7 +27,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .activations import Activation, Sigmoid, Softmax
-from .errors import check_positive, unknown_name
+from .errors import as_numeric, check_positive
+from .registry import Configurable, from_spec
 
 
 def _rows(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
@@ -35,10 +36,9 @@ def _rows(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
     return x if w is None else x * w[:, None]
 
 
-class Loss:
+class Loss(Configurable):
     """Base class: a loss E(o, y) with ``value`` and ``gradient`` side by side."""
 
-    name: ClassVar[str] = ""
     #: "mean" (divided by the number of samples or elements) or "sum"
     reduction: ClassVar[str] = "mean"
     #: the output activation whose combination with this loss is fused (computed from net), if any
@@ -86,22 +86,6 @@ class Loss:
                 f"expected ({len(y)}, {n_out})" + (" or a 1-D array" if n_out == 1 else "")
             )
         return _finite("y", np.ascontiguousarray(y, dtype=dtype))
-
-    def params(self) -> dict[str, Any]:
-        return {}
-
-    def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, **self.params()}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.params() == self.params()  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(type(self).__name__)
 
 
 class SSE(Loss):
@@ -303,17 +287,7 @@ def one_hot(indices: np.ndarray, n_classes: int, dtype: Any = np.float64) -> np.
 
 
 def _as_numeric(name: str, a: Any) -> np.ndarray:
-    if hasattr(a, "to_numpy") and not isinstance(a, np.ndarray):
-        a = a.to_numpy()
-    try:
-        arr = np.asarray(a)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(
-            f"{name} must contain numbers, got an array of dtype {arr.dtype}; "
-            "encode class labels as 0 … K−1 first (lucidnet.preprocessing.LabelEncoder)"
-        )
+    arr = as_numeric(name, a, hint="; encode class labels as 0 … K−1 first (lucidnet.preprocessing.LabelEncoder)")
     if arr.ndim == 0 or arr.ndim > 2:
         raise ValueError(f"{name} must be 1-D or 2-D, got shape {arr.shape}")
     return arr
@@ -331,17 +305,4 @@ LOSSES: dict[str, type[Loss]] = {cls.name: cls for cls in (SSE, HalfSSE, MSE, MA
 
 def get_loss(spec: str | dict[str, Any] | Loss) -> Loss:
     """Return a loss object from a registry name, a ``get_config()`` dict or an object (returned as is)."""
-    if isinstance(spec, Loss):
-        return spec
-    if isinstance(spec, str):
-        spec = {"name": spec}
-    if isinstance(spec, dict):
-        params = dict(spec)
-        name = params.pop("name", None)
-        if name not in LOSSES:
-            raise unknown_name("loss", name, LOSSES)
-        try:
-            return LOSSES[name](**params)
-        except TypeError:
-            raise ValueError(f"loss {name!r} does not take the parameters {sorted(params)}") from None
-    raise TypeError(f"loss must be a name, a config dict or a Loss object, got {spec!r}")
+    return from_spec("loss", spec, LOSSES, Loss)

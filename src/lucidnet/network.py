@@ -242,6 +242,21 @@ class Network:
                    validation_data=validation_data, validation_split=validation_split, callbacks=callbacks,
                    early_stopping=early_stopping, metrics=metrics, sample_weight=sample_weight)
 
+    def trace(self, X: Any, y: Any, lr: float = 0.1) -> Any:
+        """Every quantity of one forward and backward pass (x, net, o, δ, grad_W, grad_b, −η·grad), weights unchanged.
+
+        See ``lucidnet.trace.trace``; ``trace.to_text()`` prints it in the lessons' notation.
+        """
+        from .trace import trace
+
+        return trace(self, X, y, lr=lr)
+
+    def save(self, path: Any, **extra: Any) -> Any:
+        """Write this network to a ``.safetensors`` model file, atomically; see ``lucidnet.io.save_model``."""
+        from .io import save_model
+
+        return save_model(self, path, **extra)
+
     # ----------------------------------------------------------------- description
     def get_config(self) -> dict[str, Any]:
         """A JSON-able description of the architecture (no weights)."""

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
-from .errors import check_positive, unknown_name
+from .errors import check_positive
+from .registry import Configurable, from_spec
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """Base class. Subclasses implement ``_update(i, p, g)`` for parameter i."""
 
-    name: ClassVar[str] = ""
     #: names of the per-parameter state buffers
     _buffers: tuple[str, ...] = ()
 
@@ -66,9 +66,6 @@ class Optimizer:
     def params(self) -> dict[str, Any]:
         return {"lr": self.lr}
 
-    def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, **self.params()}
-
     def state_dict(self) -> dict[str, Any]:
         """The state as ``{"t": int, "buffers": {name: [arrays]}}`` (copies), for checkpoints."""
         return {"t": self.t, "buffers": {k: [a.copy() for a in v] for k, v in self.state.items()}}
@@ -82,9 +79,6 @@ class Optimizer:
         self.t = int(state.get("t", 0))
         self.state = {k: [np.array(a) for a in v] for k, v in buffers.items()}
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({args})"
 
 
 class SGD(Optimizer):
@@ -137,7 +131,7 @@ class Adam(Optimizer):
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
         super().__init__(lr)
-        b1, b2 = betas
+        b1, b2 = tuple(betas)  # a list from a JSON config is fine
         for name, b in (("beta_1", b1), ("beta_2", b2)):
             if not 0 <= b < 1:
                 raise ValueError(f"Adam {name} must be in [0, 1), got {b}")
@@ -227,19 +221,4 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Adam, R
 
 def get_optimizer(spec: str | dict[str, Any] | Optimizer) -> Optimizer:
     """Return an optimizer from a registry name (default settings), a ``get_config()`` dict or an object."""
-    if isinstance(spec, Optimizer):
-        return spec
-    if isinstance(spec, str):
-        spec = {"name": spec}
-    if isinstance(spec, dict):
-        params = dict(spec)
-        name = params.pop("name", None)
-        if name not in OPTIMIZERS:
-            raise unknown_name("optimizer", name, OPTIMIZERS)
-        if "betas" in params:
-            params["betas"] = tuple(params["betas"])
-        try:
-            return OPTIMIZERS[name](**params)
-        except TypeError:
-            raise ValueError(f"optimizer {name!r} does not take the parameters {sorted(params)}") from None
-    raise TypeError(f"optimizer must be a name, a config dict or an Optimizer, got {spec!r}")
+    return from_spec("optimizer", spec, OPTIMIZERS, Optimizer)

@@ -1,0 +1,215 @@
+"""The playground's configuration: one JSON object (the page's whole state), validated against server limits.
+
+The same object is what the page keeps in its URL, what ``POST /api/train`` receives, and what
+:func:`to_toml` turns into a configuration file for ``lucidnet train --config``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from lucidnet.playground.features import validate_features
+
+UPLOAD = "upload"
+_LABELS = {"xor2d": "Exclusive or", "gauss": "Gaussian", "multi_gaussian": "Multi-Gaussian"}
+
+
+@lru_cache(maxsize=1)
+def builtin_datasets() -> dict[str, tuple[str, str]]:
+    """The 2-D generators of :mod:`lucidnet.datasets`: name -> (task, label on the page)."""
+    from lucidnet import datasets
+
+    return {
+        name: (datasets.load(name, n=4, seed=0).task, _LABELS.get(name, name.replace("_", " ").capitalize()))
+        for name in datasets.GENERATORS
+    }
+
+
+CLASSIFICATION_LOSSES = ("bce", "cross_entropy", "mse", "sse", "half_sse", "mae", "huber")
+REGRESSION_LOSSES = ("mse", "sse", "half_sse", "mae", "huber")
+#: Activations that map each net to its own o, so every neuron has one thumbnail and one set of links.
+HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "elu", "softplus", "silu", "gelu", "identity")
+REGRESSION_OUTPUTS = ("identity", "tanh", "sigmoid")
+
+
+class PlaygroundError(ValueError):
+    """A request the playground refuses; ``status`` is the HTTP status code it answers with (4xx)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def __repr__(self) -> str:
+        return f"PlaygroundError({self.status}, {str(self)!r})"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Server-side caps; each refusal is a 4xx JSON answer ``{"error": "..."}``."""
+
+    max_layers: int = 8
+    max_neurons: int = 16
+    max_points: int = 5000
+    max_upload_bytes: int = 2 * 1024 * 1024
+    max_sessions: int = 4
+    max_epochs_per_frame: int = 100
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PlaygroundConfig:
+    """Everything that defines a playground run, seed included; ``layers`` are the hidden layer sizes."""
+
+    dataset: str = "circle"
+    noise: float = 0.0
+    train_ratio: float = 50.0
+    n_points: int = 500
+    features: tuple[str, ...] = ("x1", "x2")
+    layers: tuple[int, ...] = (4, 2)
+    activations: tuple[str, ...] = ("tanh", "tanh")
+    output_activation: str = "auto"
+    loss: str = "auto"
+    optimizer: str = "sgd"
+    lr: float = 0.03
+    batch_size: int = 10
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0
+    seed: int = 0
+    epochs_per_frame: int = 1
+    upload: str = ""
+    x1: str = ""
+    x2: str = ""
+    target: str = ""
+    problem: str = "auto"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("extra")
+        d["features"] = list(self.features)
+        d["layers"] = list(self.layers)
+        d["activations"] = list(self.activations)
+        return d
+
+
+def _number(
+    d: Mapping[str, Any], key: str, default: float, lo: float, hi: float, integer: bool = False
+) -> Any:
+    value = d.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PlaygroundError(f"{key} must be a number, got {value!r}")
+    if integer and value != int(value):
+        raise PlaygroundError(f"{key} must be a whole number, got {value!r}")
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise PlaygroundError(f"{key} must be between {lo:g} and {hi:g}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def _choice(d: Mapping[str, Any], key: str, default: str, valid: tuple[str, ...] | list[str]) -> str:
+    value = d.get(key, default)
+    if value not in valid:
+        raise PlaygroundError(f"unknown {key} {value!r}; valid: {', '.join(valid)}")
+    return str(value)
+
+
+def parse_config(
+    data: Any,
+    limits: Limits | None = None,
+    optimizers: tuple[str, ...] = ("sgd", "adam", "rmsprop", "adagrad"),
+) -> PlaygroundConfig:
+    """Validate a JSON configuration object and fill in defaults; raises :class:`PlaygroundError` (400/413).
+
+    >>> parse_config({"dataset": "spiral", "layers": [8, 8]}).activations
+    ('tanh', 'tanh')
+    """
+    limits = limits or Limits()
+    if not isinstance(data, Mapping):
+        raise PlaygroundError(f"the configuration must be a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(PlaygroundConfig.__dataclass_fields__) - {"extra", "replace"})
+    if unknown:
+        raise PlaygroundError(f"unknown configuration key {unknown[0]!r}")
+    builtin = builtin_datasets()
+    dataset = _choice(data, "dataset", "circle", [*builtin, UPLOAD])
+
+    layers = data.get("layers", [4, 2])
+    if not isinstance(layers, (list, tuple)) or any(
+        isinstance(n, bool) or not isinstance(n, int) for n in layers
+    ):
+        raise PlaygroundError(f"layers must be a list of hidden layer sizes, e.g. [4, 2], got {layers!r}")
+    if len(layers) > limits.max_layers:
+        raise PlaygroundError(
+            f"at most {limits.max_layers} hidden layers, got {len(layers)}; remove a layer", 413
+        )
+    for n in layers:
+        if not 1 <= n <= limits.max_neurons:
+            raise PlaygroundError(f"a hidden layer has 1 to {limits.max_neurons} neurons, got {n}", 413)
+    activations = data.get("activations", ["tanh"] * len(layers))
+    if isinstance(activations, str):
+        activations = [activations] * len(layers)
+    if not isinstance(activations, (list, tuple)) or len(activations) != len(layers):
+        raise PlaygroundError(
+            f"activations must list one name per hidden layer ({len(layers)}), got {activations!r}"
+        )
+    for a in activations:
+        if a not in HIDDEN_ACTIVATIONS:
+            raise PlaygroundError(f"unknown activation {a!r}; valid: {', '.join(HIDDEN_ACTIVATIONS)}")
+    try:
+        features = validate_features(data.get("features", ["x1", "x2"]))
+    except (TypeError, ValueError) as e:
+        raise PlaygroundError(str(e)) from None
+
+    problem = (
+        builtin[dataset][0]
+        if dataset in builtin
+        else _choice(data, "problem", "auto", ("auto", "classification", "regression"))
+    )
+    losses = CLASSIFICATION_LOSSES if problem == "classification" else REGRESSION_LOSSES
+    loss = data.get("loss", "auto")
+    if loss != "auto":
+        if problem == "auto":
+            loss = _choice(data, "loss", "auto", CLASSIFICATION_LOSSES)
+        else:
+            loss = _choice(data, "loss", "auto", losses)
+    output = data.get("output_activation", "auto")
+    if output != "auto":
+        output = _choice(data, "output_activation", "auto", REGRESSION_OUTPUTS)
+
+    upload = data.get("upload", "")
+    columns = {k: data.get(k, "") for k in ("x1", "x2", "target")}
+    if dataset == UPLOAD:
+        if not isinstance(upload, str) or not upload:
+            raise PlaygroundError("dataset 'upload' needs an upload id from POST /api/upload")
+        for k, v in columns.items():
+            if not isinstance(v, str):
+                raise PlaygroundError(f"{k} must be a column name, got {v!r}")
+    return PlaygroundConfig(
+        dataset=dataset,
+        noise=_number(data, "noise", 0, 0, 50),
+        train_ratio=_number(data, "train_ratio", 50, 10, 90),
+        n_points=_number(data, "n_points", 500, 20, limits.max_points, integer=True),
+        features=tuple(features),
+        layers=tuple(int(n) for n in layers),
+        activations=tuple(str(a) for a in activations),
+        output_activation=str(output),
+        loss=str(loss),
+        optimizer=_choice(data, "optimizer", "sgd", optimizers),
+        lr=_number(data, "lr", 0.03, 1e-6, 10),
+        batch_size=_number(data, "batch_size", 10, 1, limits.max_points, integer=True),
+        l1=_number(data, "l1", 0, 0, 1),
+        l2=_number(data, "l2", 0, 0, 1),
+        dropout=_number(data, "dropout", 0, 0, 0.9),
+        seed=_number(data, "seed", 0, 0, 2**32 - 1, integer=True),
+        epochs_per_frame=_number(data, "epochs_per_frame", 1, 1, limits.max_epochs_per_frame, integer=True),
+        upload=upload if dataset == UPLOAD else "",
+        x1=columns["x1"] if dataset == UPLOAD else "",
+        x2=columns["x2"] if dataset == UPLOAD else "",
+        target=columns["target"] if dataset == UPLOAD else "",
+        problem=problem if dataset == UPLOAD else "auto",
+    )

@@ -1,0 +1,221 @@
+"""The playground's points: a built-in data set from :mod:`lucidnet.datasets`, or an uploaded CSV file.
+
+Uploads are parsed in memory (nothing is written to disk); their two drawn columns and a numeric target
+are standardised so that one learning rate suits any units.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lucidnet.playground.config import Limits, PlaygroundConfig, PlaygroundError
+
+
+@dataclass
+class Upload:
+    """A parsed CSV file: column names and one array per column (float64, or str when not numeric)."""
+
+    columns: list[str]
+    values: dict[str, np.ndarray]
+    filename: str = ""
+
+    @property
+    def n_rows(self) -> int:
+        return len(next(iter(self.values.values())))
+
+    def numeric(self) -> list[str]:
+        return [c for c in self.columns if self.values[c].dtype.kind == "f"]
+
+    def describe(self) -> dict:
+        """The JSON answer to an upload: columns, which are numeric, and a suggested x₁, x₂ and target."""
+        numeric = self.numeric()
+        target = self.columns[-1]
+        drawn = [c for c in numeric if c != target][:2]
+        return {
+            "columns": self.columns,
+            "numeric": numeric,
+            "n_rows": self.n_rows,
+            "suggested": {
+                "x1": drawn[0] if drawn else "",
+                "x2": drawn[1] if len(drawn) > 1 else "",
+                "target": target,
+            },
+        }
+
+    def __repr__(self) -> str:
+        return f"Upload({self.n_rows} rows × {len(self.columns)} columns)"
+
+
+def parse_csv(raw: bytes, limits: Limits | None = None) -> Upload:
+    """Parse a CSV file with a header row; raises :class:`PlaygroundError` with the line at fault.
+
+    >>> parse_csv(b"a,b,label\\n1,2,yes\\n3,4,no\\n" * 1).describe()["numeric"]
+    ['a', 'b']
+    """
+    limits = limits or Limits()
+    if len(raw) > limits.max_upload_bytes:
+        raise PlaygroundError(
+            f"the file has {len(raw)} bytes, more than the limit of {limits.max_upload_bytes} bytes", 413
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PlaygroundError(f"the file is not UTF-8 text (byte {e.start}); save it as UTF-8 CSV") from None
+    if "\x00" in text:
+        raise PlaygroundError("the file contains NUL bytes; upload a CSV text file")
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    except csv.Error as e:
+        raise PlaygroundError(f"malformed CSV: {e}") from None
+    if len(rows) < 2:
+        raise PlaygroundError("the CSV needs a header row and at least one data row")
+    header = [h.strip() for h in rows[0]]
+    if len(header) < 2:
+        raise PlaygroundError(
+            f"the CSV needs at least 2 columns (two features or a feature and a target), got {len(header)}"
+        )
+    if len(set(header)) != len(header) or any(not h for h in header):
+        raise PlaygroundError("the header row needs distinct, non-empty column names")
+    body = rows[1:]
+    if len(body) > limits.max_points:
+        raise PlaygroundError(
+            f"the CSV has {len(body)} rows, more than the limit of {limits.max_points}", 413
+        )
+    for i, r in enumerate(body, start=2):
+        if len(r) != len(header):
+            raise PlaygroundError(f"row {i} has {len(r)} fields, the header has {len(header)}")
+    values: dict[str, np.ndarray] = {}
+    for j, name in enumerate(header):
+        cells = [r[j].strip() for r in body]
+        try:
+            col = np.array([float(c) for c in cells], dtype=np.float64)
+        except ValueError:
+            values[name] = np.array(cells, dtype=str)
+            continue
+        if not np.isfinite(col).all():
+            i = int(np.flatnonzero(~np.isfinite(col))[0]) + 2
+            raise PlaygroundError(f"column {name!r} has a value that is not finite at row {i}")
+        values[name] = col
+    return Upload(header, values)
+
+
+@dataclass
+class Points:
+    """Train and test points in the drawn plane, targets, and how to draw them.
+
+    ``p_train`` (n, 2) are the (x₁, x₂) of each point; ``y_train`` (n,) holds class indices (int) for
+    classification or values (float) for regression.
+    """
+
+    p_train: np.ndarray
+    y_train: np.ndarray
+    p_test: np.ndarray
+    y_test: np.ndarray
+    problem: str
+    classes: list[Any] = field(default_factory=list)
+    domain: tuple[float, float, float, float] = (-6.0, 6.0, -6.0, 6.0)
+    axes: tuple[str, str] = ("x₁", "x₂")
+    y_scale: float = 1.0
+    x_scaler: Any = None  # the Standardizer of an upload's (x₁, x₂) columns
+    y_scaler: Any = None  # the Standardizer of an upload's numeric target
+    target: str = "y"
+
+    def __repr__(self) -> str:
+        return f"Points({self.problem}, {len(self.p_train)} train, {len(self.p_test)} test)"
+
+
+def _split(
+    p: np.ndarray, y: np.ndarray, ratio: float, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    order = np.random.default_rng([seed, 1]).permutation(len(p))
+    n_train = min(max(round(len(p) * ratio / 100), 1), len(p) - 1)
+    tr, te = order[:n_train], order[n_train:]
+    return p[tr], y[tr], p[te], y[te]
+
+
+def builtin_points(config: PlaygroundConfig) -> Points:
+    """Generate a built-in data set with the configuration's size, noise (percent), seed and train/test ratio."""
+    from lucidnet import datasets
+
+    ds = datasets.load(config.dataset, n=config.n_points, noise=config.noise / 100, seed=config.seed)
+    problem = ds.task
+    p, y = np.asarray(ds.X, dtype=np.float64), np.asarray(ds.y).reshape(ds.n, -1)[:, 0]
+    classes: list[Any] = []
+    if problem == "classification":
+        values, y = np.unique(y, return_inverse=True)
+        classes = values.tolist()
+    m = float(np.abs(p).max()) * 1.05 if len(p) else 1.0
+    m = m if math.isfinite(m) and m > 0 else 1.0
+    y_scale = 1.0 if problem == "classification" else float(np.abs(y).max() or 1.0)
+    return Points(
+        *_split(p, y, config.train_ratio, config.seed),
+        problem=problem,
+        classes=classes,
+        domain=(-m, m, -m, m),
+        y_scale=y_scale,
+        target=ds.target_names[0] if ds.target_names else "y",
+    )
+
+
+def upload_points(config: PlaygroundConfig, upload: Upload) -> Points:
+    """Points from an uploaded CSV: standardised columns x₁, x₂ and the chosen target."""
+    for key in ("x1", "x2", "target"):
+        name = getattr(config, key)
+        if name not in upload.values:
+            raise PlaygroundError(
+                f"{key} column {name!r} is not in the file; columns: {', '.join(upload.columns)}"
+            )
+    for key in ("x1", "x2"):
+        if upload.values[getattr(config, key)].dtype.kind != "f":
+            raise PlaygroundError(
+                f"{key} column {getattr(config, key)!r} is not numeric; choose a numeric column"
+            )
+    if config.target in (config.x1, config.x2):
+        raise PlaygroundError(f"the target {config.target!r} cannot also be a drawn feature")
+    from lucidnet.preprocessing import Standardizer
+
+    x_scaler = Standardizer()
+    p = x_scaler.fit_transform(np.column_stack([upload.values[config.x1], upload.values[config.x2]]))
+    t = upload.values[config.target]
+    problem = config.problem
+    if problem == "auto":
+        few = t.dtype.kind == "f" and len(np.unique(t)) <= 10 and np.all(t == np.round(t))
+        problem = "classification" if t.dtype.kind != "f" or few else "regression"
+    classes: list[Any] = []
+    y_scaler = None
+    if problem == "classification":
+        values, y = np.unique(t, return_inverse=True)
+        if len(values) < 2:
+            raise PlaygroundError(f"the target {config.target!r} has a single class; it needs at least 2")
+        if len(values) > 10:
+            raise PlaygroundError(
+                f"the target {config.target!r} has {len(values)} classes; the playground "
+                "draws at most 10 (choose problem 'regression' for a numeric target)"
+            )
+        classes = [int(v) if isinstance(v, float) and v == int(v) else v for v in values.tolist()]
+    else:
+        if t.dtype.kind != "f":
+            raise PlaygroundError(f"the target {config.target!r} is not numeric; regression needs numbers")
+        y_scaler = Standardizer()
+        y = y_scaler.fit_transform(t.reshape(-1, 1))[:, 0]
+    lo, hi = p.min(axis=0), p.max(axis=0)
+    pad = np.maximum((hi - lo) * 0.1, 0.5)
+    domain = (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
+    y_scale = 1.0 if problem == "classification" else float(np.abs(y).max() or 1.0)
+    return Points(
+        *_split(p, y, config.train_ratio, config.seed),
+        problem=problem,
+        classes=classes,
+        domain=domain,
+        axes=(config.x1, config.x2),
+        y_scale=y_scale,
+        x_scaler=x_scaler,
+        y_scaler=y_scaler,
+        target=config.target,
+    )

@@ -1,0 +1,329 @@
+"""One training run of the playground: a lucidnet Network, its data, and the frames the page draws.
+
+A frame is what the page needs after each step: epoch, train and test loss, accuracy, the output over a
+50 × 50 grid of the plane (the decision boundary), a 25 × 25 thumbnail of every neuron, and the weights.
+The grid goes through the network once, layer by layer (``layer.forward``), so every neuron's ``o`` over
+the plane comes from the same pass. Grids are quantised to uint8 and base64-encoded to keep frames small.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from typing import Any
+
+import numpy as np
+
+from lucidnet.playground.config import PlaygroundConfig, PlaygroundError
+from lucidnet.playground.data import Points
+from lucidnet.playground.features import FEATURES, feature_matrix
+
+GRID = 50
+THUMB_STEP = 2  # thumbnails take every second grid point: 25 × 25
+FRAME_BUDGET = 0.5  # seconds of training per streamed frame, at most (one epoch always runs)
+
+
+def quantise(v: np.ndarray) -> str:
+    """q = round((clip(v, -1, 1) + 1)·127.5) as uint8, base64-encoded; the page maps q back to [-1, 1].
+
+    >>> quantise(np.array([-1.0, 0.0, 1.0, 7.0]))  # bytes 0, 128, 255, 255
+    'AID//w=='
+    """
+    q = np.rint((np.clip(np.nan_to_num(v, nan=0.0), -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def _grid_points(domain: tuple[float, float, float, float], n: int = GRID) -> np.ndarray:
+    """(n·n, 2) points of the plane, row-major from the top-left corner (x₁ across, x₂ down from its max)."""
+    xmin, xmax, ymin, ymax = domain
+    xs = np.linspace(xmin, xmax, n)
+    ys = np.linspace(ymax, ymin, n)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+class Session:
+    """A network training on 2-D points, stepped by the server and drawn by the page.
+
+    Thread-safe: ``advance``, ``reset``, ``trace`` and exports take the same lock, so a play stream and a
+    step request never train at once.
+    """
+
+    def __init__(self, config: PlaygroundConfig, points: Points) -> None:
+        self.config = config
+        self.points = points
+        self.lock = threading.Lock()
+        self.playing = False
+        self.last_seen = time.monotonic()
+        self.streams = 0
+        self.stream_token = 0
+        self.wake: Any = None  # an anyio.Event set by the server when play/pause/close changes
+        self.closed = False
+        self.error = ""
+        self.upload_name = ""  # the uploaded file's name, for the TOML export
+        self._grid = _grid_points(points.domain)
+        self.X_train = feature_matrix(points.p_train, config.features)
+        self.X_test = feature_matrix(points.p_test, config.features)
+        self.X_grid = feature_matrix(self._grid, config.features)
+        self.n_classes = len(points.classes)
+        self.loss_name = self._resolve_loss()
+        self.output_activation = self._resolve_output()
+        self.n_out = self.n_classes if self.loss_name == "cross_entropy" else 1
+        self.y_train = self._targets(points.y_train)
+        self.y_test = self._targets(points.y_test)
+        self.reset()
+
+    # -- set-up -----------------------------------------------------------------------------------------
+    def _resolve_loss(self) -> str:
+        c = self.config
+        if self.points.problem == "regression":
+            return "mse" if c.loss == "auto" else c.loss
+        loss = c.loss if c.loss != "auto" else ("bce" if self.n_classes == 2 else "cross_entropy")
+        if self.n_classes > 2 and loss != "cross_entropy":
+            raise PlaygroundError(
+                f"a target with {self.n_classes} classes needs loss 'cross_entropy', got {loss!r}"
+            )
+        if loss not in ("bce", "cross_entropy", "mse", "sse", "half_sse", "mae", "huber"):
+            raise PlaygroundError(f"loss {loss!r} does not suit classification")
+        return loss
+
+    def _resolve_output(self) -> str:
+        if self.points.problem == "regression":
+            return "identity" if self.config.output_activation == "auto" else self.config.output_activation
+        return "softmax" if self.loss_name == "cross_entropy" else "sigmoid"
+
+    def _targets(self, y: np.ndarray) -> np.ndarray:
+        if self.points.problem == "regression":
+            return y.astype(np.float64).reshape(-1, 1)
+        if self.loss_name == "cross_entropy":
+            from lucidnet.preprocessing import one_hot
+
+            return np.asarray(one_hot(y.astype(np.int64), self.n_classes, np.float64))
+        return y.astype(np.float64).reshape(-1, 1)
+
+    def build_network(self) -> Any:
+        """The lucidnet Network this configuration describes, its weights drawn from the seed."""
+        from lucidnet import Dense, Dropout, Network
+
+        c = self.config
+        layers: list[Any] = []
+        n_in = len(c.features)
+        for size, activation in zip(c.layers, c.activations):
+            layers.append(Dense(n_in, size, activation=activation))
+            if c.dropout > 0:
+                layers.append(Dropout(c.dropout))
+            n_in = size
+        layers.append(Dense(n_in, self.n_out, activation=self.output_activation))
+        return Network(layers, loss=self.loss_name, seed=c.seed, l1=c.l1, l2=c.l2)
+
+    def build_optimizer(self) -> Any:
+        from lucidnet import OPTIMIZERS
+
+        return OPTIMIZERS[self.config.optimizer](lr=self.config.lr)
+
+    def reset(self) -> None:
+        """Fresh weights from the seed, fresh optimizer state, epoch 0."""
+        with self.lock:
+            self.network = self.build_network()
+            self.optimizer = self.build_optimizer()
+            self.epoch = 0
+            self.error = ""
+            self.history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "test_loss": []}
+
+    # -- training ---------------------------------------------------------------------------------------
+    def _train(self, epochs: int, budget: float | None = None) -> None:
+        """Train ``epochs`` epochs, or fewer when ``budget`` seconds have passed (the epoch seeds do not depend
+        on where a frame ends, so the run is the same whatever the machine's speed)."""
+        from lucidnet.errors import TrainingDivergedError
+
+        c = self.config
+        t0 = time.monotonic()
+        for k in range(epochs):
+            if budget is not None and k and time.monotonic() - t0 > budget:
+                return
+            try:
+                with np.errstate(all="ignore"):  # a divergence is reported in the frame, not as warnings
+                    self.network.fit(
+                        self.X_train,
+                        self.y_train,
+                        epochs=1,
+                        batch_size=min(c.batch_size, len(self.X_train)),
+                        optimizer=self.optimizer,
+                        shuffle=True,
+                        seed=(c.seed * 1_000_003 + self.epoch) % 2**32,
+                    )
+            except TrainingDivergedError:
+                self.error = (
+                    f"training diverged at epoch {self.epoch + 1} (the loss is not finite); "
+                    f"lower the learning rate (now {c.lr:g}) and press reset"
+                )
+                self.playing = False
+                return
+            self.epoch += 1
+
+    def advance(self, epochs: int | None = None) -> dict[str, Any]:
+        """Train ``epochs`` epochs and return the new frame; by default the configuration's epochs per frame,
+        cut short after FRAME_BUDGET seconds so that a large network still shows its progress."""
+        with self.lock:
+            if not self.error:
+                if epochs is None:
+                    self._train(self.config.epochs_per_frame, FRAME_BUDGET)
+                else:
+                    self._train(epochs)
+            return self._frame()
+
+    def frame(self) -> dict[str, Any]:
+        with self.lock:
+            return self._frame()
+
+    # -- frames -----------------------------------------------------------------------------------------
+    def _scores(self, o: np.ndarray) -> np.ndarray:
+        """Output o → display value in [-1, 1]: 2p - 1 for a binary class, y/scale for regression."""
+        if self.points.problem == "regression":
+            return o[:, 0] / self.points.y_scale
+        p = o[:, 1] if o.shape[1] > 1 else o[:, 0]
+        return 2.0 * p - 1.0
+
+    def _data_loss(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float | None, np.ndarray]:
+        o = self.network.forward(X)
+        loss = float(self.network.loss_fn.value(o, y))
+        acc = None
+        if self.points.problem == "classification":
+            pred = o.argmax(axis=1) if o.shape[1] > 1 else (o[:, 0] >= 0.5).astype(np.int64)
+            acc = float(np.mean(pred == self.points_labels(y)))
+        return loss, acc, o
+
+    @staticmethod
+    def points_labels(y: np.ndarray) -> np.ndarray:
+        """Class indices (n,) from targets (n, 1) of 0/1 or one-hot (n, K)."""
+        y = y.reshape(len(y), -1)
+        return y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0].astype(np.int64)
+
+    def _frame(self) -> dict[str, Any]:
+        with np.errstate(all="ignore"):
+            train_loss, train_acc, _ = self._data_loss(self.X_train, self.y_train)
+            test_loss, test_acc, _ = self._data_loss(self.X_test, self.y_test)
+        if not (np.isfinite(train_loss) and np.isfinite(test_loss)) and not self.error:
+            self.error = (
+                f"training diverged at epoch {self.epoch} (the loss is not finite); lower the learning "
+                f"rate (now {self.config.lr:g}) and press reset"
+            )
+            self.playing = False
+        finite = [v if v is None or np.isfinite(v) else None for v in (train_loss, test_loss)]
+        if (not self.history["epoch"] or self.history["epoch"][-1] != self.epoch) and not self.error:
+            self.history["epoch"].append(self.epoch)
+            self.history["train_loss"].append(train_loss)
+            self.history["test_loss"].append(test_loss)
+        # one pass of the grid through the network, keeping every Dense layer's o
+        x = self.X_grid
+        thumbs: list[list[str]] = []
+        weights: list[list[list[float]]] = []
+        biases: list[list[float]] = []
+        dense = [layer for layer in self.network.layers if hasattr(layer, "W")]
+        for layer in self.network.layers:
+            with np.errstate(all="ignore"):
+                x = np.nan_to_num(layer.forward(x), nan=0.0)
+            if layer is dense[-1]:
+                break
+            if hasattr(layer, "W"):
+                side = x.reshape(GRID, GRID, -1)[::THUMB_STEP, ::THUMB_STEP]
+                thumbs.append([quantise(side[:, :, j]) for j in range(side.shape[2])])
+        out = x
+        for layer in dense:
+            weights.append(np.round(np.nan_to_num(layer.W, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist())
+            b = getattr(layer, "b", None)
+            biases.append(
+                [] if b is None else np.round(np.nan_to_num(b, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist()
+            )
+        scores = self._scores(out)
+        frame: dict[str, Any] = {
+            "epoch": self.epoch,
+            "train_loss": finite[0],
+            "test_loss": finite[1],
+            "train_accuracy": train_acc,
+            "test_accuracy": test_acc,
+            "grid": GRID,
+            "boundary": quantise(scores),
+            "thumbs": thumbs,
+            "output_thumbs": self._output_thumbs(out),
+            "weights": weights,
+            "biases": biases,
+            "playing": self.playing,
+            "error": self.error,
+        }
+        if self.n_classes > 2:
+            frame["boundary_class"] = base64.b64encode(out.argmax(axis=1).astype(np.uint8).tobytes()).decode()
+            frame["boundary"] = quantise(2.0 * out.max(axis=1) - 1.0)
+        return frame
+
+    def _output_thumbs(self, out: np.ndarray) -> list[str]:
+        vals = out / self.points.y_scale if self.points.problem == "regression" else 2.0 * out - 1.0
+        side = vals.reshape(GRID, GRID, -1)[::THUMB_STEP, ::THUMB_STEP]
+        return [quantise(side[:, :, k]) for k in range(side.shape[2])]
+
+    def init_payload(self) -> dict[str, Any]:
+        """What the page draws once per session: points, domain, input thumbnails, the network's shape."""
+        p = self.points
+        side = self._grid.reshape(GRID, GRID, 2)[::THUMB_STEP, ::THUMB_STEP].reshape(-1, 2)
+        feats = feature_matrix(side, list(FEATURES))
+        scale = np.abs(feats).max(axis=0)
+        scale[scale == 0] = 1.0
+
+        def pts(points: np.ndarray, y: np.ndarray) -> list[list[float]]:
+            vals = y if p.problem == "classification" else np.clip(y / p.y_scale, -1, 1)
+            return np.column_stack([points, vals]).round(4).tolist()
+
+        return {
+            "problem": p.problem,
+            "classes": p.classes,
+            "domain": list(p.domain),
+            "axes": list(p.axes),
+            "grid": GRID,
+            "thumb_size": GRID // THUMB_STEP,
+            "train": pts(p.p_train, p.y_train),
+            "test": pts(p.p_test, p.y_test),
+            "features": [{"name": n, "label": FEATURES[n].label} for n in self.config.features],
+            "feature_thumbs": {name: quantise(feats[:, j] / scale[j]) for j, name in enumerate(FEATURES)},
+            "layer_sizes": [len(self.config.features), *self.config.layers, self.n_out],
+            "loss": self.loss_name,
+            "output_activation": self.output_activation,
+        }
+
+    # -- inspection -------------------------------------------------------------------------------------
+    def sample(self, split: str, index: int) -> tuple[np.ndarray, np.ndarray]:
+        if split not in ("train", "test"):
+            raise PlaygroundError(f"split must be 'train' or 'test', got {split!r}")
+        X, y = (self.X_train, self.y_train) if split == "train" else (self.X_test, self.y_test)
+        if not 0 <= index < len(X):
+            raise PlaygroundError(f"sample index must be between 0 and {len(X) - 1}, got {index}")
+        return X[index : index + 1], y[index : index + 1]
+
+    def trace(self, split: str, index: int, weight: tuple[int, int, int] | None = None) -> dict[str, Any]:
+        """One forward and backward pass of one sample, every quantity shown (:func:`lucidnet.trace.trace`).
+
+        ``trace`` is ``Trace.to_dict()``: per Dense layer ``x``, ``net``, ``o``, ``delta``, ``W``, ``b``,
+        ``grad_W``, ``grad_b``, ``update_W``, ``update_b`` (rows: the one sample). ``text`` is the pass
+        written out in the lessons' notation, with the chain rule of ``weight`` = (ℓ, i, j) when given
+        (counting from 1, i = 0 for the bias). No weight changes.
+        """
+        from lucidnet.trace import trace
+
+        X, y = self.sample(split, index)
+        with self.lock:
+            t = trace(self.network, X, y, self.config.lr)
+        try:
+            text = t.to_text(0, weight)
+        except (TypeError, ValueError) as e:
+            raise PlaygroundError(str(e)) from None
+        return {
+            "split": split,
+            "index": index,
+            "features": list(self.config.features),
+            "trace": t.to_dict(),
+            "text": text,
+        }
+
+    def __repr__(self) -> str:
+        sizes = " → ".join(str(n) for n in (len(self.config.features), *self.config.layers, self.n_out))
+        return f"Session({self.config.dataset}, {sizes}, epoch {self.epoch})"

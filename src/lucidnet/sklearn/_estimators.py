@@ -1,0 +1,360 @@
+"""NeuralNetClassifier and NeuralNetRegressor: scikit-learn's MLP interface on a lucidnet Network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from ._base import BaseNeuralNet
+
+_SHARED_PARAMS = """
+    hidden_layer_sizes : int or sequence of int, default=(100,)
+        Units of each hidden layer; ``()`` gives no hidden layer.
+    activation : str, default="relu"
+        Hidden activation for every layer: scikit-learn's "identity", "logistic" (= lucidnet's "sigmoid"),
+        "tanh", "relu", or any name of ``lucidnet.ACTIVATIONS`` ("leaky_relu", "elu", "gelu", …).
+    solver : {"adam", "sgd", "rmsprop", "adagrad"}, default="adam"
+        Optimizer (PyTorch's update equations). "lbfgs" is not offered and raises ValueError.
+    alpha : float, default=1e-4
+        L2 penalty with scikit-learn's meaning: α/(2·Σ_batch w)·‖W‖² added to the batch loss (weights only,
+        not biases). Mapped onto the core's ``l2`` so the gradient direction matches scikit-learn's.
+    batch_size : int or "auto", default="auto"
+        Mini-batch size; "auto" is min(200, n_samples).
+    learning_rate_init : float, default=1e-3
+        Learning rate η of the optimizer (constant; use lucidnet's callbacks on ``network_`` for schedules).
+    max_iter : int, default=200
+        Maximum number of epochs for ``fit``.
+    shuffle : bool, default=True
+        Reshuffle the samples every epoch.
+    random_state : None, int, RandomState or Generator, default=None
+        Seeds weight initialisation, shuffling, dropout and the validation split; an int reproduces a fit
+        bit for bit.
+    tol : float, default=1e-4
+        Improvement below ``tol`` for more than ``n_iter_no_change`` epochs stops training.
+    warm_start : bool, default=False
+        ``fit`` continues from the current weights instead of re-initialising.
+    momentum : float, default=0.9
+        Momentum μ of solver "sgd".
+    nesterovs_momentum : bool, default=True
+        Nesterov momentum for solver "sgd" (when momentum > 0).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data, stop when its score stops improving and
+        restore the best weights. Also works with ``partial_fit``: the hold-out is taken from the first call.
+    validation_fraction : float, default=0.1
+        Fraction held out for early stopping.
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's β₁, β₂ and ε (ε is also used by "rmsprop" and "adagrad").
+    n_iter_no_change : int, default=10
+        Patience, in epochs (``fit``) or calls (``partial_fit``).
+    loss : str or None, default=None
+        Any name of ``lucidnet.LOSSES``; None picks the task's loss (see ``loss_name_``).
+    out_activation : str or None, default=None
+        Output activation; None picks the task's.
+    activations : sequence of str or None, default=None
+        One activation per hidden layer; overrides ``activation``.
+    dropout : float or sequence of float, default=0.0
+        Inverted-dropout probability after each hidden layer (one value, or one per layer).
+    init : str, default="glorot_uniform"
+        Weight initializer, a name of ``lucidnet.INITIALIZERS``.
+    dtype : {"float64", "float32"}, default="float64"
+        Floating-point type of the network and of the arithmetic.
+"""
+
+_SHARED_ATTRIBUTES = """
+    network_ : lucidnet.Network
+        The trained network: save, trace and explain it with lucidnet's tools.
+    coefs_, intercepts_ : list of ndarray
+        W (n_in, n_out) and b (n_out,) of each layer (live views of ``network_``).
+    loss_curve_ : list of float
+        Training loss E of each epoch (lucidnet's loss, penalty included).
+    validation_loss_curve_, validation_scores_ : list of float or None
+        Loss and score on the held-out data per epoch (None without early stopping).
+    best_loss_, best_validation_score_ : float or None
+    n_iter_ : int
+        Epochs run (summed over ``partial_fit`` calls).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when X had string column names.
+    out_activation_ : str
+        Name of the output activation.
+"""
+
+
+class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
+    __doc__ = """p(k | x) = softmax(net_L)_k (multi-class) or σ(net_L) (binary, multilabel), trained on cross-entropy.
+
+    A feed-forward network classifier with scikit-learn's ``MLPClassifier`` interface, trained by
+    lucidnet's hand-written backpropagation. Multi-class targets use a softmax output and
+    ``cross_entropy``; binary and multilabel targets use sigmoid outputs and ``bce`` (as scikit-learn).
+
+    Parameters
+    ----------""" + _SHARED_PARAMS + """    class_weight : dict, "balanced" or None, default=None
+        Multiplies each sample's weight by its class's weight; "balanced" is n / (n_classes · count(k)).
+
+    Attributes
+    ----------
+    classes_ : ndarray (n_classes,)
+        Class labels (``arange(n_labels)`` for multilabel targets).""" + _SHARED_ATTRIBUTES + """
+    Examples
+    --------
+    >>> from lucidnet.sklearn import NeuralNetClassifier
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 10
+    >>> y = ["no", "yes", "yes", "yes"] * 10
+    >>> clf = NeuralNetClassifier((8,), learning_rate_init=0.05, random_state=0).fit(X, y)
+    >>> clf.predict([[0.0, 0.0], [1.0, 1.0]]).tolist()
+    ['no', 'yes']
+    """
+
+    _task = "classification"
+
+    def __init__(self, hidden_layer_sizes: Any = (100,), activation: Any = "relu", *, solver: str = "adam",
+                 alpha: float = 0.0001, batch_size: Any = "auto", learning_rate_init: float = 0.001,
+                 max_iter: int = 200, shuffle: bool = True, random_state: Any = None, tol: float = 1e-4,
+                 warm_start: bool = False, momentum: float = 0.9, nesterovs_momentum: bool = True,
+                 early_stopping: bool = False, validation_fraction: float = 0.1, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-8, n_iter_no_change: int = 10, loss: Any = None,
+                 out_activation: Any = None, activations: Any = None, dropout: Any = 0.0,
+                 init: str = "glorot_uniform", dtype: str = "float64", class_weight: Any = None) -> None:
+        super().__init__(
+            hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
+            learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
+            random_state=random_state, tol=tol, warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change, loss=loss, out_activation=out_activation,
+            activations=activations, dropout=dropout, init=init, dtype=dtype,
+        )
+        self.class_weight = class_weight
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    # ---------------------------------------------------------------- targets
+    def _encode(self, y: np.ndarray) -> np.ndarray:
+        """Targets → network targets Y: one-hot (n, K), a (n, 1) column for binary, y itself for multilabel."""
+        dtype = np.dtype(self.dtype)
+        if self._multilabel:
+            return y.astype(dtype)
+        idx = np.searchsorted(self.classes_, y)
+        if len(self.classes_) == 2:
+            return idx.astype(dtype)[:, None]
+        return np.eye(len(self.classes_), dtype=dtype)[idx]
+
+    def _validate_targets(self, X: Any, y: Any, *, reset: bool) -> tuple[np.ndarray, np.ndarray]:
+        X, y = validate_data(self, X, y, reset=reset, multi_output=True, dtype=np.dtype(self.dtype))
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        return X, y
+
+    def _sample_weights(self, X: np.ndarray, y: np.ndarray, sample_weight: Any, incremental: bool):
+        w = self._sample_weight(sample_weight, X)
+        if self.class_weight is None:
+            return w
+        if self._multilabel:
+            raise ValueError("NeuralNetClassifier: class_weight is not supported for multilabel targets; "
+                             "pass sample_weight instead")
+        if incremental and isinstance(self.class_weight, str):
+            raise ValueError(
+                "NeuralNetClassifier: class_weight='balanced' needs the class counts of all the data and "
+                "cannot be used with partial_fit; compute it once with "
+                "sklearn.utils.class_weight.compute_class_weight and pass it as a dict"
+            )
+        per_class = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        cw = per_class[np.searchsorted(self.classes_, y)]
+        return cw if w is None else w * cw
+
+    # ---------------------------------------------------------------- fitting
+    def _setup(self, X: np.ndarray, y: np.ndarray, classes: Any) -> None:
+        self._multilabel = type_of_target(y).startswith("multilabel")
+        if self._multilabel:
+            self.classes_ = np.arange(y.shape[1])
+        else:
+            self.classes_ = np.unique(y) if classes is None else np.unique(np.asarray(classes))
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"NeuralNetClassifier needs samples of at least 2 classes to learn; got 1 class "
+                    f"({self.classes_[0]!r})"
+                )
+        self.n_outputs_ = 1 if (not self._multilabel and len(self.classes_) == 2) else (
+            y.shape[1] if self._multilabel else len(self.classes_))
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, classes: Any, incremental: bool) -> NeuralNetClassifier:
+        self._check_params()
+        first = not hasattr(self, "network_") or (not incremental and not self.warm_start)
+        X, y = self._validate_targets(X, y, reset=first)
+        if first:
+            self._setup(X, y, classes)
+        elif type_of_target(y).startswith("multilabel") != self._multilabel:
+            raise ValueError("NeuralNetClassifier: the target type changed between calls "
+                             "(multilabel vs. class labels); call fit to start again")
+        elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(f"NeuralNetClassifier: classes={classes!r} differs from the classes of the "
+                             f"first call, {self.classes_!r}")
+        if not self._multilabel:
+            unseen = np.setdiff1d(y, self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"NeuralNetClassifier: y has labels {unseen.tolist()} not in classes_ {self.classes_.tolist()}; "
+                    "pass every class to the first partial_fit call (classes=...) or call fit"
+                )
+        w = self._sample_weights(X, y, sample_weight, incremental)
+        if not incremental and not self._multilabel and w is not None:
+            weighted = {c for c in np.unique(y[w > 0])}
+            if len(weighted) < 2:
+                raise ValueError(
+                    "NeuralNetClassifier: only one class has a non-zero sample weight; at least 2 classes "
+                    "are needed to learn"
+                )
+        n_out = self.n_outputs_
+        out_act = self.out_activation or ("softmax" if n_out > 1 and not self._multilabel else "sigmoid")
+        loss = self.loss or ("cross_entropy" if out_act == "softmax" else "bce")
+        self._fit_loop(X, self._encode(y), y, w, incremental, n_out, out_act, loss)
+        return self
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetClassifier:
+        """Train on X (n, n_features) and labels y (n,) or indicator matrix (n, n_labels).
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, None, incremental=False)
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> NeuralNetClassifier:
+        """One epoch over X, y from the current weights; ``classes`` (all labels) is needed on the first call.
+
+        Returns
+        -------
+        self
+        """
+        if not hasattr(self, "network_") and classes is None:
+            y_arr = np.asarray(y)
+            if not (y_arr.ndim == 2 and y_arr.shape[1] > 1):
+                raise ValueError("NeuralNetClassifier.partial_fit: pass classes=... (every label that can "
+                                 "occur) on the first call")
+        return self._fit(X, y, sample_weight, classes, incremental=True)
+
+    # ---------------------------------------------------------------- prediction
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """p (n, n_classes): class probabilities (n, n_labels) for multilabel targets."""
+        o = self._forward(X)
+        if not self._multilabel and len(self.classes_) == 2:
+            return np.hstack([1.0 - o, o])
+        return o
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """net_L, the output layer's pre-activation (the logits): (n,) for two classes, where > 0 means
+        ``classes_[1]``; (n, n_classes) or (n, n_labels) otherwise. Sigmoid and softmax are increasing, so these
+        rank the classes as ``predict_proba`` does (scikit-learn's MLP offers no such method)."""
+        self._forward(X)
+        net = self.network_.layers[-1].net
+        if not self._multilabel and len(self.classes_) == 2:
+            return net[:, 0].copy()
+        return net.copy()
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """ln p (n, n_classes); −inf where a probability underflows to 0."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most probable class (n,), or the 0/1 indicator matrix (n, n_labels) for multilabel targets."""
+        p = self.predict_proba(X)
+        if self._multilabel:
+            return (p > 0.5).astype(int)
+        return self.classes_[np.argmax(p, axis=1)]
+
+    def _score_network(self, net: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> float:
+        o = net.predict(X)
+        if self._multilabel:
+            pred = (o > 0.5).astype(int)
+        elif len(self.classes_) == 2:
+            pred = self.classes_[(o[:, 0] > 0.5).astype(int)]
+        else:
+            pred = self.classes_[np.argmax(o, axis=1)]
+        return accuracy_score(y, pred, sample_weight=w)
+
+
+class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
+    __doc__ = """ŷ = net_L (identity output), trained on the mean squared error.
+
+    A feed-forward network regressor with scikit-learn's ``MLPRegressor`` interface, trained by lucidnet's
+    hand-written backpropagation. Note: lucidnet's ``mse`` is (1/(n·m))·Σ(ŷ − y)², twice scikit-learn's
+    halved squared error for one output; ``alpha`` is scaled to match, and with solver "sgd" the effective
+    learning rate is 2/m times scikit-learn's.
+
+    Parameters
+    ----------""" + _SHARED_PARAMS + """
+    Attributes
+    ----------""" + _SHARED_ATTRIBUTES + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lucidnet.sklearn import NeuralNetRegressor
+    >>> X = np.linspace(-1, 1, 50)[:, None]
+    >>> y = 3 * X[:, 0] + 1
+    >>> reg = NeuralNetRegressor((16,), learning_rate_init=0.01, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.95, reg.network_
+    (True, Network(1 → 16 → 1, loss=mse, dtype=float64))
+    """
+
+    _task = "regression"
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _fit(self, X: Any, y: Any, sample_weight: Any, incremental: bool) -> NeuralNetRegressor:
+        self._check_params()
+        first = not hasattr(self, "network_") or (not incremental and not self.warm_start)
+        X, y = validate_data(self, X, y, reset=first, multi_output=True, y_numeric=True,
+                             dtype=np.dtype(self.dtype))
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        Y = (y[:, None] if y.ndim == 1 else y).astype(np.dtype(self.dtype))
+        if first:
+            self.n_outputs_ = Y.shape[1]
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(f"NeuralNetRegressor: y has {Y.shape[1]} outputs but the network was fitted "
+                             f"with {self.n_outputs_}; call fit to start again")
+        w = self._sample_weight(sample_weight, X)
+        self._fit_loop(X, Y, y, w, incremental, self.n_outputs_, self.out_activation or "identity",
+                       self.loss or "mse")
+        return self
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
+        """Train on X (n, n_features) and targets y (n,) or (n, n_outputs).
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
+        """One epoch over X, y from the current weights.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """ŷ (n,) for one output, (n, n_outputs) otherwise."""
+        o = self._forward(X)
+        return o[:, 0] if self.n_outputs_ == 1 else o
+
+    def _score_network(self, net: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> float:
+        o = net.predict(X)
+        return r2_score(y, o[:, 0] if self.n_outputs_ == 1 else o, sample_weight=w)
