@@ -6,9 +6,6 @@ that must not load a BLAS, and ``worker.py`` sets the thread variables before th
 
 from __future__ import annotations
 
-import gzip
-import os
-import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -102,36 +99,20 @@ def quick(w: Workload) -> Workload:
 
 def find_mnist_dir() -> Path | None:
     """$LUCIDNET_DATA/mnist or $LUCIDNET_DATA, else the first ``shared/data/mnist`` walking up from the root."""
-    env = os.environ.get("LUCIDNET_DATA")
-    if env:
-        for cand in (Path(env) / "mnist", Path(env)):
-            if (cand / "train-images-idx3-ubyte.gz").is_file():
-                return cand
-    for parent in [ROOT, *ROOT.parents]:
-        cand = parent / "shared" / "data" / "mnist"
-        if (cand / "train-images-idx3-ubyte.gz").is_file():
-            return cand
-    return None
+    from lucidnet.data import find_mnist
 
-
-def _read_idx(path: Path):  # -> np.ndarray
-    import numpy as np
-
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype_code != 0x08:
-        raise ValueError(f"{path} is not an unsigned-byte IDX file")
-    shape = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
+    return find_mnist(ROOT)
 
 
 def load_mnist(split: str = "train", dtype: str = "float32"):
     """(X (n, 784) in [0, 1], labels (n,) int64, source) from the real files, or synthetic when absent.
 
-    Uses ``lucidnet.data.load_mnist`` when the package has it, else reads the IDX files here.
+    The files are read by ``lucidnet.data.load_mnist``; the pixels are scaled into ``dtype`` without a
+    float64 copy.
     """
     import numpy as np
+
+    from lucidnet.data import load_mnist as read_mnist
 
     folder = find_mnist_dir()
     if folder is None:
@@ -140,12 +121,10 @@ def load_mnist(split: str = "train", dtype: str = "float32"):
         labels = rng.integers(0, 10, n)
         X = rng.random((n, 784), dtype=np.float32).astype(dtype, copy=False)
         return X, labels, "synthetic (real MNIST not found)"
-    prefix = "train" if split == "train" else "t10k"
-    images = _read_idx(folder / f"{prefix}-images-idx3-ubyte.gz").reshape(-1, 784)
-    labels = _read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz").astype(np.int64)
+    images, labels = read_mnist(folder, split)
     X = np.empty(images.shape, dtype=dtype)
     np.multiply(images, 1.0 / 255.0, out=X, casting="unsafe")
-    return X, labels, f"real MNIST ({folder.name}/)"
+    return X, labels.astype(np.int64), f"real MNIST ({folder.name}/)"
 
 
 def make_data(w: Workload):
