@@ -185,19 +185,22 @@ def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rou
     lines += ["", "Workloads:", ""] + [f"- **{n}**: {w.title} ({w.threads} BLAS thread"
                                         f"{'s' if w.threads > 1 else ''})" for n, w in WORKLOADS.items()]
     lines += ["", "## Targets (lucidnet's time over the other's, this run)", "",
-              "| workload | against | ratio | target | met |", "|---|---|---:|---:|:---:|"]
+              "The target is judged on the ratio of the medians; the ratio of the fastest runs (*best*) is the "
+              "steadier estimate while other work shares the machine.", "",
+              "| workload | against | ratio of medians | ratio of best runs | target | met |",
+              "|---|---|---:|---:|---:|:---:|"]
     for (name, other), limit in TARGETS.items():
         a, b = by_key.get((name, "lucidnet"), {}), by_key.get((name, other), {})
         if "median" in a and "median" in b:
             ratio = a["median"] / b["median"]
-            lines.append(f"| {name} | {IMPL_LABEL[other]} | {ratio:.2f} | ≤ {limit:g} | "
+            lines.append(f"| {name} | {IMPL_LABEL[other]} | {ratio:.2f} | {a['min'] / b['min']:.2f} | ≤ {limit:g} | "
                          f"{'yes' if ratio <= limit else '**no**'} |")
     mem = [(n, by_key.get((n, "lucidnet")), by_key.get((n, "sklearn"))) for n in ("mnist128", "mnist1024")]
     for n, a, b in mem:
         if a and b and "peak_rss_mib" in a and "peak_rss_mib" in b and "error" not in a and "error" not in b:
             ok = a["peak_rss_mib"] <= b["peak_rss_mib"]
             lines.append(f"| {n} | scikit-learn peak RSS | {a['peak_rss_mib']:.0f} / {b['peak_rss_mib']:.0f} MiB "
-                         f"| ≤ 1 | {'yes' if ok else '**no**'} |")
+                         f"| | ≤ 1 | {'yes' if ok else '**no**'} |")
     return "\n".join(lines) + "\n"
 
 
@@ -253,6 +256,8 @@ def main(argv=None) -> int:
             print(f"{name}: {impl}: {msg}", file=sys.stderr)
     text = render(results, gemm, a.quick, repeats, rounds, (dt.datetime.now() - t0).total_seconds())
     if output:
+        raw = Path(output).with_suffix(".json")  # every time measured, to re-read or re-render
+        raw.write_text(json.dumps({"gemm": gemm, "results": results}, indent=1) + "\n", encoding="utf-8")
         tmp = Path(output).with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, output)
