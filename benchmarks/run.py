@@ -123,7 +123,8 @@ def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rou
     lines += [f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC with `python -m benchmarks"
               f"{' --quick' if quick else ''}`, {repeats} timed runs per row, taken "
               f"in {rounds} interleaved round(s) of fresh worker processes (each after a warm-up), "
-              f"{elapsed:.0f} s in all. Only ratios within one run count: this machine's speed drifts 20-35%.",
+              f"{elapsed:.0f} s in all. Only ratios within one run count: this machine's speed drifts 20-35%. "
+              "What bounds each target, with the profiles: benchmarks/README.md.",
               ""]
     lines += machine_info()
     try:
