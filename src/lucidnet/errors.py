@@ -84,7 +84,9 @@ def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = N
     arr = np.ascontiguousarray(arr, dtype=dtype)
     # a finite sum proves every value finite without a mask the size of the data (47 MB for MNIST); only
     # a non-finite sum (a NaN or inf, or an overflowing sum of large values) pays for the elementwise check
-    if not np.isfinite(arr.sum()) and not np.isfinite(arr).all():
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is handled just below
+        total = arr.sum()
+    if not np.isfinite(total) and not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} contains NaN or infinity (first at row {bad[0]}, column {bad[1]}); "
