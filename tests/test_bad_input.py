@@ -141,3 +141,12 @@ def test_sample_weight_checks(net):
         net.fit(np.zeros((2, 3)), np.zeros((2, 2)), epochs=1, sample_weight=[1, 1, 1])
     with pytest.raises(ValueError, match="sample_weight must be finite, >= 0, and not all zero"):
         net.fit(np.zeros((2, 3)), np.zeros((2, 2)), epochs=1, sample_weight=[-1, 1])
+
+
+def test_large_finite_inputs_are_not_mistaken_for_infinity():
+    from lucidnet.errors import as_2d_array
+
+    X = np.array([[1e308, 1e308], [-1e308, 1.0]])  # the sum overflows; every value is finite
+    np.testing.assert_array_equal(as_2d_array("X", X, np.dtype(np.float64)), X)
+    with pytest.raises(ValueError, match=r"first at row 1, column 0"):
+        as_2d_array("X", np.array([[1.0, 2.0], [np.inf, -np.inf]]), np.dtype(np.float64))
