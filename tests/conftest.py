@@ -29,13 +29,17 @@ def require(module: str, install: str | None = None):
 
 
 def shared_data(*parts: str) -> Path:
-    """A path under ../shared/data (or $LUCIDNET_DATA); skips the test with a reason when it is absent."""
+    """A path under ../shared/data (or $LUCIDNET_DATA); skips the test with a reason when it is absent.
+
+    Unlike an optional package, the shared data folder is not something an install step can provide: it lies
+    beside the checkout in CI and on developers' machines, and is absent on a user's machine or in a checkout
+    elsewhere. Its tests skip there, also with CI=true, and run wherever the folder is.
+    """
     base = Path(os.environ["LUCIDNET_DATA"]) if "LUCIDNET_DATA" in os.environ else ROOT.parent / "shared" / "data"
     path = base.joinpath(*parts)
     if not path.exists():
-        if IN_CI:
-            pytest.fail(f"{path} is required in CI but is absent")
-        pytest.skip(f"{path} is absent (the shared data folder lives beside the project checkout)", allow_module_level=True)
+        pytest.skip(f"{path} is absent (the shared data folder lives beside the project checkout)",
+                    allow_module_level=True)
     return path
 
 

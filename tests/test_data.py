@@ -108,7 +108,7 @@ def test_idx_pair_through_read_table(tmp_path):
 
 def test_real_mnist_counts():
     # ../shared/data/mnist from the project root (or from any folder above it), else conftest's rule:
-    # skip with the reason locally, fail in CI
+    # skip with the reason (a checkout without the shared folder beside it)
     mnist = find_mnist(ROOT) or shared_data("mnist")
     X, y = load_mnist(mnist, "test")
     assert X.shape == (10000, 784) and X.dtype == np.uint8
