@@ -186,10 +186,14 @@ class Network:
                 e += 0.5 * self.l2 * float(np.vdot(layer.W, layer.W))
         return e
 
-    def _loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
+    def _data_loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
+        """E of the outputs alone, without penalties (fused from the logits where the loss fuses)."""
         o = self._forward(x)
         out = self.layers[-1]
-        e = self.loss_fn.value_from_net(out.net, t, w) if self._fused else self.loss_fn.value(o, t, w)
+        return self.loss_fn.value_from_net(out.net, t, w) if self._fused else self.loss_fn.value(o, t, w)
+
+    def _loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
+        e = self._data_loss(x, t, w)
         return e + self._penalty() if (self.l1 or self.l2) else e
 
     def loss(self, X: Any, y: Any, sample_weight: Any = None) -> float:

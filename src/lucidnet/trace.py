@@ -510,14 +510,15 @@ def _parse_weight(text: str | None) -> tuple[int, int, int] | None:
 def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
     from . import datasets
     from .network import Network
+    from .preprocessing import Standardizer
 
     name = args.dataset
     ds = datasets.load(name, n=args.n, seed=args.seed) if name in datasets.GENERATORS else datasets.load(name)
     X, y = ds.X, np.asarray(ds.y, dtype=np.float64)
     if args.standardize:
-        X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+        X = Standardizer().fit_transform(X)
         if ds.task == "regression":
-            y = (y - y.mean(axis=0)) / np.where(y.std(axis=0) > 0, y.std(axis=0), 1.0)
+            y = Standardizer().fit_transform(y).reshape(y.shape)
     n_out = 1 if y.ndim == 1 else y.shape[1]
     if args.hidden < 0:
         raise ValueError(f"--hidden must be >= 0, got {args.hidden}")

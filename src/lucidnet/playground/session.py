@@ -186,19 +186,13 @@ class Session:
         return 2.0 * p - 1.0
 
     def _data_loss(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float | None, np.ndarray]:
-        o = self.network.forward(X)
-        loss = float(self.network.loss_fn.value(o, y))
-        acc = None
-        if self.points.problem == "classification":
-            pred = o.argmax(axis=1) if o.shape[1] > 1 else (o[:, 0] >= 0.5).astype(np.int64)
-            acc = float(np.mean(pred == self.points_labels(y)))
-        return loss, acc, o
+        """(E without penalties, as the network computes it, accuracy for classes, outputs o)."""
+        from lucidnet.metrics import accuracy
 
-    @staticmethod
-    def points_labels(y: np.ndarray) -> np.ndarray:
-        """Class indices (n,) from targets (n, 1) of 0/1 or one-hot (n, K)."""
-        y = y.reshape(len(y), -1)
-        return y.argmax(axis=1) if y.shape[1] > 1 else y[:, 0].astype(np.int64)
+        loss = self.network._data_loss(X, y)
+        o = self.network.layers[-1].o
+        acc = accuracy(y, o) if self.points.problem == "classification" else None
+        return loss, acc, o
 
     def _frame(self) -> dict[str, Any]:
         with np.errstate(all="ignore"):
