@@ -195,8 +195,8 @@ def write_table(results: dict) -> None:
         "| network | published | lucidnet | goal met | epochs | wall time (BLAS threads) | how |",
         "|---|---|---:|:---:|---:|---:|---|",
     ]
-    rows = [(key, r) for name in ANCHORS for key, r in results.items() if key.split(" (")[0] == name]
-    for key, r in rows:
+    rows = [r for name in ANCHORS for key, r in results.items() if key.split(" (")[0] == name]
+    for r in rows:
         spec = ANCHORS[r["name"]]
         kind, bound = spec["goal"]
         fig = f"{100 * r['accuracy']:.2f}% accuracy" if kind == "accuracy" else f"{100 * r['error']:.2f}% error"

@@ -40,7 +40,7 @@ class FusedMLP:
         if (loss == "cross_entropy") != (self.activations[-1] == "softmax"):
             raise ValueError("softmax output goes with cross_entropy, and only with it")
         B = max_batch
-        # o[l] holds net then o of layer l (in place); d[l] holds delta of layer l
+        # o[i] holds net then o of layer i (in place); d[i] holds delta of layer i
         self.o = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]
         self.d = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]
         self.t = [np.empty((B, W.shape[1]), self.dtype) for W in self.W]  # scratch: 1 − o
@@ -58,12 +58,12 @@ class FusedMLP:
         m = x.shape[0]
         L = len(self.W)
         a = x
-        for l in range(L):
-            o = self.o[l][:m]
-            np.dot(a, self.W[l], out=o)
-            if self.b[l] is not None:
-                o += self.b[l]
-            act = self.activations[l]
+        for i in range(L):
+            o = self.o[i][:m]
+            np.dot(a, self.W[i], out=o)
+            if self.b[i] is not None:
+                o += self.b[i]
+            act = self.activations[i]
             if act == "sigmoid":  # o = ½(1 + tanh(net/2)): stable at ±500, no overflow warning
                 o *= 0.5
                 np.tanh(o, out=o)
@@ -101,30 +101,30 @@ class FusedMLP:
             d *= t
             d *= o
         # backward and update, last layer first
-        for l in range(L - 1, -1, -1):
-            a_prev = x if l == 0 else self.o[l - 1][:m]
-            if l > 0:
-                g = self.d[l - 1][:m]
-                np.dot(d, self.W[l].T, out=g)
-                t = self.t[l - 1][:m]
-                if self.activations[l - 1] == "sigmoid":
+        for i in range(L - 1, -1, -1):
+            a_prev = x if i == 0 else self.o[i - 1][:m]
+            if i > 0:
+                g = self.d[i - 1][:m]
+                np.dot(d, self.W[i].T, out=g)
+                t = self.t[i - 1][:m]
+                if self.activations[i - 1] == "sigmoid":
                     np.subtract(1.0, a_prev, out=t)
                     g *= t
                     g *= a_prev
                 else:  # relu: o > 0 exactly where net > 0
-                    mask = self.mask[l - 1][:m]
+                    mask = self.mask[i - 1][:m]
                     np.greater(a_prev, 0.0, out=mask)
                     g *= mask
-            gW = self.gW[l]
+            gW = self.gW[i]
             np.dot(a_prev.T, d, out=gW)
             gW *= self.lr
-            self.W[l] -= gW
-            if self.b[l] is not None:
-                gb = self.gb[l]
+            self.W[i] -= gW
+            if self.b[i] is not None:
+                gb = self.gb[i]
                 np.sum(d, axis=0, out=gb)
                 gb *= self.lr
-                self.b[l] -= gb
-            if l > 0:
+                self.b[i] -= gb
+            if i > 0:
                 d = g
         return E
 

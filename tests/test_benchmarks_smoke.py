@@ -7,7 +7,6 @@ benchmarks/RESULTS.md would compare different work.
 
 from __future__ import annotations
 
-import importlib
 import os
 import subprocess
 import sys
@@ -16,25 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import require
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # benchmarks/ is a top-level folder, not part of the installed package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import impls, worker
-from benchmarks.fused import FusedMLP
-from benchmarks.workloads import WORKLOADS, Workload, initial_weights, make_data
-
-
-def require(module: str):
-    """tests/conftest.py's rule: skip when an optional package is missing, fail under CI=true."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{module} is required in CI but cannot be imported ({exc})")
-        pytest.skip(f"{module} is not installed")
-
+from benchmarks import impls, worker  # noqa: E402
+from benchmarks.fused import FusedMLP  # noqa: E402
+from benchmarks.workloads import WORKLOADS, Workload, initial_weights, make_data  # noqa: E402
 
 # a 784-16-10 stand-in for the MNIST workloads: same layers, losses and dtype, 300 synthetic samples
 SMALL_MNIST = replace(WORKLOADS["mnist128"], sizes=(784, 16, 10), batch_size=64, epochs=2, n_samples=300,

@@ -41,6 +41,14 @@ def check_positive(name: str, value: object, *, allow_zero: bool = False) -> flo
     return v
 
 
+def check_finite(name: str, value: object) -> float:
+    """Return ``value`` as a float after checking it is a finite number."""
+    v = float(value)  # type: ignore[arg-type]
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
+
+
 def check_int(name: str, value: object, *, minimum: int = 1) -> int:
     """Return ``value`` as an int after checking it is an integer >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

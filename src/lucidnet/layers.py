@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .activations import Activation, get_activation
-from .errors import check_int, check_positive
+from .errors import check_finite, check_int, check_positive
 from .initializers import Initializer, get_initializer
 
 
@@ -110,7 +110,7 @@ class Dense(Layer):
             if isinstance(bias_init, (str, Initializer)):
                 self._bias_rule = get_initializer(bias_init)
             elif np.ndim(bias_init) == 0:
-                self._b0 = np.full(width, check_finite_number("bias_init", bias_init))
+                self._b0 = np.full(width, check_finite("bias_init", bias_init))
             else:
                 self._b0 = _explicit("bias_init", bias_init, (width,))
         self.W: Any = None  # ndarray once initialised
@@ -246,13 +246,6 @@ class Dropout(Layer):
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"
-
-
-def check_finite_number(name: str, value: Any) -> float:
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
 
 
 def _explicit(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:

@@ -162,7 +162,7 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
-    _buffers = ("square_avg", "momentum")
+    _buffers: tuple[str, ...] = ("square_avg", "momentum")
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
                  weight_decay: float = 0.0):
@@ -173,6 +173,8 @@ class RMSprop(Optimizer):
         self.eps = check_positive("eps", eps)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
         self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+        if self.momentum == 0:
+            self._buffers = ("square_avg",)
 
     def params(self):
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "momentum": self.momentum,
