@@ -43,6 +43,22 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+def central_differences(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """∂f/∂x_i ≈ (f(x + ε·e_i) − f(x − ε·e_i)) / 2ε for every entry of ``x``, in float64; f returns a scalar."""
+    numeric = np.zeros_like(x, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[idx] += eps
+        minus[idx] -= eps
+        numeric[idx] = (f(plus) - f(minus)) / (2 * eps)
+    return numeric
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """‖a − b‖ / (‖a‖ + ‖b‖), the measure gradcheck reports."""
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
+
+
 @pytest.fixture
 def torch():
     t = require("torch", "pip install torch==2.13.0 (the CPU wheel)")
