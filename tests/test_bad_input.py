@@ -150,3 +150,7 @@ def test_large_finite_inputs_are_not_mistaken_for_infinity():
     np.testing.assert_array_equal(as_2d_array("X", X, np.dtype(np.float64)), X)
     with pytest.raises(ValueError, match=r"first at row 1, column 0"):
         as_2d_array("X", np.array([[1.0, 2.0], [np.inf, -np.inf]]), np.dtype(np.float64))
+    # a row whose sum overflows comes before the row with the NaN: the NaN's own position is reported
+    X = np.array([[3e38, 3e38, 1.0], [0.0, 0.0, 0.0], [1.0, np.nan, 2.0]], dtype=np.float32)
+    with pytest.raises(ValueError, match=r"first at row 2, column 1"):
+        as_2d_array("X", X, np.dtype(np.float32))

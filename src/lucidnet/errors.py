@@ -90,14 +90,19 @@ def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = N
     if n_cols is not None and arr.shape[1] != n_cols:
         raise ValueError(f"{name} has {arr.shape[1]} columns but the network expects {n_cols} (shape {arr.shape})")
     arr = np.ascontiguousarray(arr, dtype=dtype)
-    # a finite sum proves every value finite without a mask the size of the data (47 MB for MNIST); only
-    # a non-finite sum (a NaN or inf, or an overflowing sum of large values) pays for the elementwise check
+    # Finite row sums prove every value finite without a mask the size of the data (47 MB for MNIST): a NaN
+    # or an infinity makes its row's sum NaN or infinite. The sums are one matrix-vector product, which BLAS
+    # streams at memory speed (half the time of ``arr.sum()``). Only rows whose sum is not finite (a NaN or
+    # an infinity, or large values whose sum overflows) get the elementwise check.
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is handled just below
-        total = arr.sum()
-    if not np.isfinite(total) and not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(
-            f"{name} contains NaN or infinity (first at row {bad[0]}, column {bad[1]}); "
-            "remove or impute those values first"
-        )
+        row_sums = arr @ np.ones(arr.shape[1], dtype=arr.dtype)
+    suspect = np.flatnonzero(~np.isfinite(row_sums))
+    if len(suspect):
+        bad = ~np.isfinite(arr[suspect])
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            raise ValueError(
+                f"{name} contains NaN or infinity (first at row {suspect[row]}, column {col}); "
+                "remove or impute those values first"
+            )
     return arr
