@@ -272,6 +272,34 @@ def test_bad_unknown_activation(run, tmp_path):
     )
 
 
+def test_activation_and_optimizer_parameters_on_the_command_line_and_in_toml(run, tmp_path, iris):
+    rc, _, err = run("train", "--data", iris, "--layers", "4", "--activation", "leaky_relu:alpha=0.2",
+                     "--optimizer", "sgd:momentum=0.9,nesterov=true", "--lr", "0.05", "--epochs", "2",
+                     "--out", "a.safetensors", "--quiet")
+    assert rc == 0, err
+    net = load_model(tmp_path / "a.safetensors").network
+    assert net.layers[0].activation.get_config() == {"name": "leaky_relu", "alpha": 0.2}
+    (tmp_path / "m.toml").write_text('epochs = 2\nactivation = {name = "maxout", k = 3}\nout = "m.safetensors"\n')
+    rc, _, err = run("train", "--data", iris, "--layers", "4", "--config", "m.toml", "--quiet")
+    assert rc == 0, err
+    layer = load_model(tmp_path / "m.safetensors").network.layers[0]
+    assert layer.activation.get_config() == {"name": "maxout", "k": 3} and layer.W.shape[1] == 4 * 3
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--activation", "leaky_relu:beta=1"], "activation 'leaky_relu' does not take the parameters ['beta']; "
+                                            "it takes alpha"),
+    (["--activation", "leaky_relu:alpha"], "must look like name or name:key=value,key=value"),
+    (["--activation", "maxout:k=1.5"], "maxout k must be an integer, got 1.5"),
+    (["--output-activation", "relu:alpha=1"], "activation 'relu' does not take the parameters ['alpha']; it takes none"),
+    (["--optimizer", "sgd:lr=1"], "give the learning rate with --lr"),
+    (["--optimizer", "adam:beta=0.9"], "does not take the parameters ['beta']; it takes lr, betas, eps"),
+    (["--optimizer", "adam:betas=0.9"], "Adam betas must be two numbers (beta_1, beta_2), got 0.9"),
+])
+def test_bad_activation_and_optimizer_parameters(run, tmp_path, args, message):
+    _bad(run, tmp_path, ["train", *args], message)
+
+
 def test_bad_unknown_loss(run, tmp_path):
     _bad(
         run,

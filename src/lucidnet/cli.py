@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     net = t.add_argument_group("network")
     net.add_argument("--layers", metavar="SIZES", help="hidden layer sizes, comma-separated, e.g. 16,8 "
                      "(input and output sizes come from the data; '' for none; default 16)")  # fmt: skip
-    net.add_argument("--activation", metavar="NAME", help=f"hidden activation: {acts} (default relu)")
+    net.add_argument("--activation", metavar="NAME", help=f"hidden activation: {acts} (default relu); "
+                     "parameters after a colon, e.g. leaky_relu:alpha=0.1 or maxout:k=3")  # fmt: skip
     net.add_argument(
         "--output-activation", metavar="NAME", help="default: softmax for classes, identity for values"
     )
@@ -128,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument("--dtype", choices=["float64", "float32"], help="default float64")
     net.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 penalty ½λΣW² (default 0)")
     fit = t.add_argument_group("training")
-    fit.add_argument("--optimizer", metavar="NAME", help=f"{optimizers} (default adam)")
+    fit.add_argument("--optimizer", metavar="NAME", help=f"{optimizers} (default adam); parameters after a "
+                     "colon, e.g. sgd:momentum=0.9,nesterov=true")  # fmt: skip
     fit.add_argument("--lr", type=float, metavar="ETA", help="learning rate η > 0 (default 0.01)")
     fit.add_argument("--epochs", type=int, metavar="N", help="passes over the training data (default 200)")
     fit.add_argument("--batch-size", type=int, metavar="N", help="mini-batch size (default 32)")
@@ -281,6 +283,26 @@ def _check_name(kind: str, name: str, registry: dict[str, Any]) -> str:
     return name
 
 
+def _check_spec(kind: str, spec: Any, registry: dict[str, Any], build: Any) -> str | dict[str, Any]:
+    """``name`` or ``name:key=value,…`` (or a TOML table with ``name``) -> a name or config dict that builds."""
+    from .registry import parse_spec
+
+    try:
+        value = parse_spec(kind, spec) if isinstance(spec, str) else spec
+        if not isinstance(value, (str, dict)):
+            raise ValueError(f"{kind} must be a name or name:key=value,…, got {spec!r}")
+        if isinstance(value, str):
+            _check_name(kind, value, registry)
+        build(value)  # checks the parameters' names and values
+    except (ValueError, TypeError) as exc:
+        raise CliError(str(exc)) from None
+    return value
+
+
+def _spec_name(spec: str | dict[str, Any]) -> str:
+    return spec if isinstance(spec, str) else str(spec.get("name"))
+
+
 def _check_writable(path: str | os.PathLike[str]) -> Path:
     """Fail before any work when ``path`` cannot be written (missing folder, no permission, a folder)."""
     p = Path(path)
@@ -354,16 +376,21 @@ def _train_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _validate(opts: dict[str, Any]) -> None:
-    from .activations import ACTIVATIONS
+    from .activations import ACTIVATIONS, get_activation
     from .losses import LOSSES
-    from .optimizers import OPTIMIZERS
+    from .optimizers import OPTIMIZERS, get_optimizer
 
-    _check_name("activation", opts["activation"], ACTIVATIONS)
+    opts["activation"] = _check_spec("activation", opts["activation"], ACTIVATIONS, get_activation)
     if opts["output_activation"] is not None:
-        _check_name("output activation", opts["output_activation"], ACTIVATIONS)
+        opts["output_activation"] = _check_spec(
+            "output activation", opts["output_activation"], ACTIVATIONS, get_activation
+        )
     if opts["loss"] is not None:
         _check_name("loss", opts["loss"], LOSSES)
-    _check_name("optimizer", opts["optimizer"], OPTIMIZERS)
+    opts["optimizer"] = _check_spec("optimizer", opts["optimizer"], OPTIMIZERS,
+                                    lambda spec: get_optimizer(spec if isinstance(spec, dict) else {"name": spec}))
+    if isinstance(opts["optimizer"], dict) and "lr" in opts["optimizer"]:
+        raise CliError("give the learning rate with --lr (or lr = … in the config), not in --optimizer")
     checks = [
         ("lr", opts["lr"], lambda v: v > 0 and np.isfinite(v), "> 0"),
         ("epochs", opts["epochs"], lambda v: v >= 1, ">= 1"),
@@ -433,7 +460,7 @@ class _Prepared:
     y_val: np.ndarray | None
     pre: Preprocessing
     n_out: int
-    output_activation: str
+    output_activation: str | dict[str, Any]
     loss: str
 
 
@@ -470,7 +497,7 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
             )
         pre.classes = classes
         out_act = opts["output_activation"] or "softmax"
-        n_out = 1 if out_act == "sigmoid" and len(classes) == 2 else len(classes)
+        n_out = 1 if _spec_name(out_act) == "sigmoid" and len(classes) == 2 else len(classes)
         loss = opts["loss"] or ("bce" if n_out == 1 else "cross_entropy")
         t = pre.encode_y(y)
         if n_out == 1:
@@ -581,7 +608,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             done = resume.epoch
         else:
             net = _build_network(table.X.shape[1], hidden, opts, prep)
-            optimizer = get_optimizer({"name": opts["optimizer"], "lr": opts["lr"]})
+            spec = opts["optimizer"]
+            optimizer = get_optimizer({**(spec if isinstance(spec, dict) else {"name": spec}), "lr": opts["lr"]})
             done = 0
     except (ValueError, TypeError) as exc:
         raise CliError(str(exc)) from None

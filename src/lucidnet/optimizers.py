@@ -131,7 +131,10 @@ class Adam(Optimizer):
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
         super().__init__(lr)
-        b1, b2 = tuple(betas)  # a list from a JSON config is fine
+        try:
+            b1, b2 = (float(b) for b in betas)  # a list from a JSON config is fine
+        except (TypeError, ValueError):
+            raise ValueError(f"Adam betas must be two numbers (beta_1, beta_2), got {betas!r}") from None
         for name, b in (("beta_1", b1), ("beta_2", b2)):
             if not 0 <= b < 1:
                 raise ValueError(f"Adam {name} must be in [0, 1), got {b}")

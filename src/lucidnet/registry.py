@@ -5,6 +5,7 @@ or an object. The CLI, model files, the playground and the tests all go through 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -37,6 +38,39 @@ class Configurable:
         return hash((type(self).__name__, repr(self)))
 
 
+def parse_spec(kind: str, text: str) -> str | dict[str, Any]:
+    """The command line's form ``name`` or ``name:key=value,key=value`` -> a name or a config dict.
+
+    Values are read as integers, then floats, then ``true``/``false``; anything else stays text.
+
+    >>> parse_spec("activation", "leaky_relu:alpha=0.1")
+    {'name': 'leaky_relu', 'alpha': 0.1}
+    >>> parse_spec("optimizer", "sgd:momentum=0.9,nesterov=true")
+    {'name': 'sgd', 'momentum': 0.9, 'nesterov': True}
+    """
+    name, sep, rest = text.strip().partition(":")
+    if not sep:
+        return name
+    spec: dict[str, Any] = {"name": name.strip()}
+    for item in rest.split(","):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip() or not value.strip():
+            raise ValueError(
+                f"{kind} {text!r} must look like name or name:key=value,key=value (e.g. leaky_relu:alpha=0.1)"
+            )
+        spec[key.strip()] = _literal(value.strip())
+    return spec
+
+
+def _literal(value: str) -> Any:
+    for convert in (int, float):
+        try:
+            return convert(value)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(value.lower(), value)
+
+
 def from_spec(kind: str, spec: Any, registry: Mapping[str, type[T]], base: type[T]) -> T:
     """An object of ``registry`` from a name (default parameters), a ``get_config()`` dict or an object.
 
@@ -51,8 +85,11 @@ def from_spec(kind: str, spec: Any, registry: Mapping[str, type[T]], base: type[
         name = params.pop("name", None)
         if name not in registry:
             raise unknown_name(kind, name, registry)
-        try:
-            return registry[name](**params)
-        except TypeError:
-            raise ValueError(f"{kind} {name!r} does not take the parameters {sorted(params)}") from None
+        cls = registry[name]
+        accepted = [p for p in inspect.signature(cls).parameters if p != "self"]
+        unknown = sorted(set(params) - set(accepted))
+        if unknown:
+            takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
+            raise ValueError(f"{kind} {name!r} does not take the parameters {unknown}; {takes}")
+        return cls(**params)  # the constructor checks the values, with its own messages
     raise TypeError(f"{kind} must be a name, a config dict or a {base.__name__} object, got {spec!r}")
