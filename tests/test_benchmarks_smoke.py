@@ -176,3 +176,29 @@ def test_accuracy_script_converts_nielsens_eta_and_lambda_exactly(cost):
     for layer, W, b in zip(net.layers, want_w, want_b):
         np.testing.assert_allclose(layer.W, W.T, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(layer.b, b.ravel(), rtol=1e-12, atol=1e-14)
+
+
+def test_accuracy_script_reads_seed_lists_and_tabulates_the_spread():
+    import argparse
+
+    from benchmarks import accuracy
+
+    assert accuracy._seed_list("0") == [0]
+    assert accuracy._seed_list("3,5") == [3, 5]
+    assert accuracy._seed_list("0-3,7") == [0, 1, 2, 3, 7]
+    for bad in ("", "a", "2-x", "-1"):
+        with pytest.raises(argparse.ArgumentTypeError, match="seeds must"):
+            accuracy._seed_list(bad)
+
+    def run(seed, acc, val):
+        return {"name": "nielsen1", "seed": seed, "accuracy": acc, "per_epoch": [acc - 0.01, acc + 0.001, acc],
+                "validation_accuracy": val, "met": acc >= 0.95}
+
+    results = {"nielsen1": run(0, 0.947, 0.954), "nielsen1 (seed 1)": run(1, 0.951, 0.956),
+               "lecun800": {"name": "lecun800", "seed": 0, "accuracy": 0.985}}
+    lines = accuracy._seed_table(results)
+    row = [line for line in lines if line.startswith("| 784-30-10")]
+    assert len(row) == 1  # one row for the anchor with two seeds; none for the one run once
+    cells = [c.strip() for c in row[0].split("|")[1:-1]]
+    assert cells[1:] == ["2", "94.90% (0.28)", "94.70-95.10%", "95.20%", "95.50%", "1 of 2 (≥ 95%)",
+                         "0: 94.70 (95.40), 1: 95.10 (95.60)"]
