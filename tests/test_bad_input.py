@@ -154,3 +154,14 @@ def test_large_finite_inputs_are_not_mistaken_for_infinity():
     X = np.array([[3e38, 3e38, 1.0], [0.0, 0.0, 0.0], [1.0, np.nan, 2.0]], dtype=np.float32)
     with pytest.raises(ValueError, match=r"first at row 2, column 1"):
         as_2d_array("X", X, np.dtype(np.float32))
+
+
+def test_integer_inputs_are_cast_without_a_finite_check():
+    from lucidnet.errors import as_2d_array
+
+    X = np.array([[0, 255], [7, 1]], dtype=np.uint8)  # e.g. raw MNIST pixels
+    out = as_2d_array("X", X, np.dtype(np.float32))
+    assert out.dtype == np.float32 and out.flags.c_contiguous
+    np.testing.assert_array_equal(out, [[0.0, 255.0], [7.0, 1.0]])
+    big = np.array([[np.iinfo(np.uint64).max]], dtype=np.uint64)
+    assert np.isfinite(as_2d_array("X", big, np.dtype(np.float32))).all()

@@ -89,10 +89,13 @@ def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = N
         raise ValueError(f"{name} is empty (shape {arr.shape}); at least one sample is needed")
     if n_cols is not None and arr.shape[1] != n_cols:
         raise ValueError(f"{name} has {arr.shape[1]} columns but the network expects {n_cols} (shape {arr.shape})")
+    exact = arr.dtype.kind in "biu"  # booleans and integers are finite, and stay finite as float32/64
     arr = np.ascontiguousarray(arr, dtype=dtype)
+    if exact:
+        return arr
     # Finite row sums prove every value finite without a mask the size of the data (47 MB for MNIST): a NaN
     # or an infinity makes its row's sum NaN or infinite. The sums are one matrix-vector product, which BLAS
-    # streams at memory speed (half the time of ``arr.sum()``). Only rows whose sum is not finite (a NaN or
+    # streams at memory speed (as fast as ``arr.sum()`` on one thread, twice as fast on two). Only rows whose sum is not finite (a NaN or
     # an infinity, or large values whose sum overflows) get the elementwise check.
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is handled just below
         row_sums = arr @ np.ones(arr.shape[1], dtype=arr.dtype)
