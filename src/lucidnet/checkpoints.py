@@ -1,0 +1,138 @@
+"""Checkpoints: a model file plus what training needs to go on bit for bit after ``epoch`` epochs.
+
+:func:`save_checkpoint` writes a ``.safetensors`` model file (:mod:`lucidnet.model_file`) whose ``lucidnet``
+metadata also holds ``checkpoint``: the epoch count, the network's RNG state, the optimizer's config and its
+state as JSON, with every array of that state moved into tensors ``optimizer.{key}.{j}``. :func:`load_checkpoint`
+reads it back as a :class:`Checkpoint`, raising :class:`~lucidnet.io.ModelFileError` for anything wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .bundle import ModelBundle, Preprocessing
+from .model_file import _build, _json, _metadata, _param_tensors, _parse_lucidnet_meta
+from .safetensors_file import PathLike, _fail, _is_int, read_safetensors, write_safetensors
+
+__all__ = ["Checkpoint", "load_checkpoint", "save_checkpoint"]
+
+@dataclass
+class Checkpoint:
+    """A training run paused after ``epoch`` epochs: everything needed to go on bit for bit.
+
+    Attributes
+    ----------
+    bundle : ModelBundle
+        Network (weights after ``epoch`` epochs), preprocessing, history so far, options.
+    epoch : int
+        Epochs completed.
+    optimizer_config : dict
+        ``optimizer.get_config()``, to rebuild the optimizer.
+    optimizer_state : dict
+        ``optimizer.state_dict()``: lists of arrays and scalars.
+    rng_state : dict
+        ``network.rng.bit_generator.state``, already restored into ``bundle.network.rng``.
+    extra : dict
+        Anything else the caller stored (JSON).
+    """
+
+    bundle: ModelBundle
+    epoch: int
+    optimizer_config: dict[str, Any]
+    optimizer_state: dict[str, Any]
+    rng_state: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Checkpoint(epoch={self.epoch}, {self.bundle.network!r})"
+
+
+def save_checkpoint(
+    path: PathLike,
+    net: Any,
+    optimizer: Any,
+    *,
+    epoch: int,
+    preprocessing: Preprocessing | dict[str, Any] | None = None,
+    history: Any = None,
+    options: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
+    """Write a resumable checkpoint: a model file plus optimizer state (tensors ``optimizer.{key}.{j}``),
+    the network's RNG state and the epoch count, atomically."""
+    tensors = dict(_param_tensors(net))
+    state = _split_state(optimizer.state_dict(), "optimizer", tensors)
+    ck = {
+        "epoch": int(epoch),
+        "rng_state": net.rng.bit_generator.state,
+        "optimizer": {"config": optimizer.get_config(), "state": state},
+        "extra": extra or {},
+    }
+    meta = _metadata(net, preprocessing, history, options, {"checkpoint": ck})
+    return write_safetensors(path, tensors, {"lucidnet": _json(meta)})
+
+
+def load_checkpoint(path: PathLike) -> Checkpoint:
+    """Read a file written by :func:`save_checkpoint`; the network's RNG is set to the saved state.
+
+    Raises
+    ------
+    ModelFileError
+        Anything wrong, including a model file that is not a checkpoint.
+    """
+    p = Path(path)
+    tensors, meta = read_safetensors(p)
+    m = _parse_lucidnet_meta(p, meta)
+    ck = m.get("checkpoint")
+    if not isinstance(ck, dict):
+        raise _fail(
+            p, "a model file, not a checkpoint (no optimizer state); use --checkpoint-every to write one"
+        )
+    bundle = _build(p, m, tensors)
+    try:
+        epoch = ck["epoch"]
+        if not _is_int(epoch) or epoch < 0:
+            raise ValueError(f"epoch {epoch!r}")
+        opt = ck["optimizer"]
+        state = _join_state(opt["state"], tensors)
+        if not isinstance(state, dict):
+            raise TypeError("optimizer state must be an object")
+        bundle.network.rng.bit_generator.state = ck["rng_state"]
+        config = opt["config"]
+        if not isinstance(config, dict):
+            raise TypeError("optimizer config must be an object")
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _fail(p, f"corrupted checkpoint ({type(exc).__name__}: {exc})") from None
+    return Checkpoint(bundle, epoch, config, state, ck["rng_state"], ck.get("extra") or {})
+
+
+def _split_state(obj: Any, prefix: str, tensors: dict[str, np.ndarray]) -> Any:
+    """JSON for ``obj`` with every ndarray moved into ``tensors`` as ``{prefix}.{key}…`` (a ``{"tensor": name}``)."""
+    if isinstance(obj, np.ndarray):
+        tensors[prefix] = obj
+        return {"tensor": prefix}
+    if isinstance(obj, dict):
+        return {"dict": {str(k): _split_state(v, f"{prefix}.{k}", tensors) for k, v in obj.items()}}
+    if isinstance(obj, (list, tuple)):
+        return {"list": [_split_state(v, f"{prefix}.{j}", tensors) for j, v in enumerate(obj)]}
+    return {"value": obj}
+
+
+def _join_state(obj: Any, tensors: dict[str, np.ndarray]) -> Any:
+    """Inverse of :func:`_split_state` (KeyError/TypeError on anything malformed)."""
+    if not isinstance(obj, dict) or len(obj) != 1:
+        raise TypeError(f"malformed state entry {str(obj)[:40]}")
+    ((kind, v),) = obj.items()
+    if kind == "tensor":
+        return tensors[v].copy()
+    if kind == "dict":
+        return {k: _join_state(x, tensors) for k, x in v.items()}
+    if kind == "list":
+        return [_join_state(x, tensors) for x in v]
+    if kind == "value":
+        return v
+    raise TypeError(f"malformed state entry kind {kind!r}")

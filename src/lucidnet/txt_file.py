@@ -1,0 +1,104 @@
+"""The plain-text model format: the weights one matrix row per line, readable by eye and read back exactly.
+
+Written by :func:`save_txt` (``lucidnet export --format txt``) and read by :func:`load_txt`, or by
+:func:`lucidnet.io.load_model`, which recognises the opening line. The metadata and the checks on loading are
+those of a ``.safetensors`` model file (:mod:`lucidnet.model_file`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .bundle import ModelBundle, Preprocessing
+from .model_file import _build, _json, _metadata, _param_tensors, _parse_lucidnet_meta
+from .safetensors_file import PathLike, _fail, _read, atomic_write
+
+__all__ = ["load_txt", "save_txt"]
+
+_TXT_MAGIC = b"# lucidnet weights"
+
+
+def save_txt(
+    net_or_bundle: Any,
+    path: PathLike,
+    *,
+    preprocessing: Preprocessing | dict[str, Any] | None = None,
+    history: Any = None,
+    options: dict[str, Any] | None = None,
+) -> Path:
+    """Write the weights as plain text: one block per tensor, one matrix row per line; reads back exactly.
+
+    The file opens with ``# lucidnet weights`` and a ``# meta:`` line holding the same JSON metadata as a
+    ``.safetensors`` model, then for each tensor a line ``layers.0.W float64 2 4`` (name, dtype, shape)
+    followed by its rows, values separated by spaces, and a blank line.
+    """
+    if isinstance(net_or_bundle, ModelBundle):
+        b = net_or_bundle
+        net, meta = b.network, dict(b.metadata)
+        meta.update(_metadata(net, b.preprocessing, b.history, b.options))
+    else:
+        net, meta = net_or_bundle, _metadata(net_or_bundle, preprocessing, history, options)
+    lines = [_TXT_MAGIC.decode(), f"# meta: {_json(meta)}", ""]
+    for name, arr in _param_tensors(net).items():
+        lines.append(f"{name} {arr.dtype.name} {' '.join(str(s) for s in arr.shape)}")
+        for row in np.atleast_2d(arr) if arr.ndim == 2 else [arr]:
+            # str of a NumPy float is the shortest text that reads back to the same float32 or float64
+            lines.append(" ".join(str(v) for v in row))
+        lines.append("")
+    text = "\n".join(lines).encode("utf-8")
+    return atomic_write(path, lambda fh: fh.write(text))
+
+
+def _read_txt(p: Path) -> ModelBundle:
+    try:
+        lines = p.read_text(encoding="utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise _fail(p, "corrupted text model file (not UTF-8)") from None
+    if len(lines) < 2 or not lines[1].startswith("# meta: "):
+        raise _fail(p, "corrupted text model file: second line must be '# meta: {...}'")
+    try:
+        m_raw = json.loads(lines[1][len("# meta: ") :])
+    except (ValueError, RecursionError):
+        raise _fail(p, "corrupted text model file: metadata is not valid JSON") from None
+    m = _parse_lucidnet_meta(p, {"lucidnet": json.dumps(m_raw)})
+    tensors: dict[str, np.ndarray] = {}
+    i = 2
+    while i < len(lines):
+        line = lines[i].strip()
+        i += 1
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) < 2 or parts[1] not in ("float64", "float32"):
+            raise _fail(p, f"line {i}: expected 'NAME DTYPE DIM…', got {line[:60]!r}")
+        try:
+            shape = tuple(int(s) for s in parts[2:])
+        except ValueError:
+            raise _fail(p, f"line {i}: bad shape in {line[:60]!r}") from None
+        if len(shape) not in (1, 2) or any(s < 0 for s in shape) or math.prod(shape) > 10**8:
+            raise _fail(p, f"line {i}: bad shape {shape}")
+        n_rows = shape[0] if len(shape) == 2 else 1
+        rows = lines[i : i + n_rows]
+        try:
+            values = [[float(v) for v in r.split()] for r in rows]
+            arr = np.array(values, dtype=parts[1])
+        except ValueError:
+            raise _fail(p, f"line {i + 1}: tensor {parts[0]!r} has non-numeric or ragged rows") from None
+        if len(rows) != n_rows or arr.size != math.prod(shape):
+            raise _fail(p, f"line {i + 1}: tensor {parts[0]!r} does not have shape {shape}")
+        tensors[parts[0]] = arr.reshape(shape)
+        i += n_rows
+    return _build(p, m, tensors)
+
+
+def load_txt(path: PathLike) -> Any:
+    """The :class:`~lucidnet.Network` stored by :func:`save_txt` (``lucidnet export --format txt``)."""
+    p = Path(path)
+    if _read(p, len(_TXT_MAGIC)) != _TXT_MAGIC:
+        raise _fail(p, f"not a lucidnet text model (it must start with {_TXT_MAGIC.decode()!r})")
+    return _read_txt(p).network
