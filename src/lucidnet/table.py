@@ -1,0 +1,80 @@
+"""The record every data reader returns: :class:`Table` (features, target, names), and :class:`DataError`.
+
+Also the two checks every reader shares: that a path names an existing file, and which column is the target
+(by name, by index, the last by default, or none). The readers themselves live in :mod:`lucidnet.csvfile`
+(CSV), :mod:`lucidnet.arrays` (NPY, NPZ, arrays, DataFrames) and :mod:`lucidnet.idx` (IDX, MNIST);
+:mod:`lucidnet.data` picks one by the file's content.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DataError", "PathLike", "Table"]
+
+PathLike = str | os.PathLike[str]
+
+
+class DataError(ValueError):
+    """A data file that cannot be read as asked: the message names the file, the place and the fix."""
+
+
+def _file(path: PathLike, what: str = "a file") -> Path:
+    """``path`` as a Path after checking it names an existing file (DataError otherwise)."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"{p}: no such file")
+    if p.is_dir():
+        raise DataError(f"{p}: is a directory, expected {what}")
+    return p
+
+
+@dataclass
+class Table:
+    """Features and (optionally) a target read from a file.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, d), float64
+    y : ndarray, shape (n,) or None
+        float64 when every target cell is numeric, else the strings as read (dtype object). None when the
+        file has no target (``target=False``).
+    feature_names : list of str, length d
+    target_name : str or None
+    source : str
+        Where the data came from, for messages.
+    """
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: list[str]
+    target_name: str | None = None
+    source: str = "<array>"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        t = f", target={self.target_name!r}" if self.target_name is not None else ""
+        return f"Table({self.source!r}, n={self.X.shape[0]}, features={self.X.shape[1]}{t})"
+
+
+def _resolve_target(header: Sequence[str], target: str | int | None | bool, source: str) -> int | None:
+    """The index of the target column in ``header`` (None: no target), or a DataError listing the columns."""
+    if target is False:
+        return None
+    if target is None or target is True:
+        return len(header) - 1
+    if isinstance(target, int):
+        if not -len(header) <= target < len(header):
+            raise DataError(f"{source}: target column index {target} out of range for {len(header)} columns")
+        return target % len(header)
+    if target in header:
+        return list(header).index(target)
+    if str(target).lstrip("-").isdigit():
+        return _resolve_target(header, int(target), source)
+    raise DataError(f"{source}: unknown target column {target!r}; columns are: {', '.join(header)}")
