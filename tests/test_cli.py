@@ -432,6 +432,36 @@ def test_interrupted_and_resumed_equals_uninterrupted(run, tmp_path, monkeypatch
     assert resumed.history["epochs"] == 6
 
 
+def test_resumed_run_keeps_the_early_stopping_patience_and_best_weights(run, tmp_path):
+    # noisy labels: the validation loss is best after the first epoch, then rises; patience 4 stops at 6
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    y = (X[:, 0] + rng.normal(scale=1.5, size=120) > 0).astype(int)
+    write_csv(tmp_path / "noisy.csv", ["a", "b", "c", "label"], [[*r, t] for r, t in zip(X.round(4), y)])
+    common = ["train", "--data", "noisy.csv", "--layers", "16", "--batch-size", "8", "--optimizer", "sgd",
+              "--lr", "0.1", "--early-stopping", "4", "--seed", "3", "--quiet"]
+    rc, _, err = run(*common, "--epochs", "100", "--out", "full.safetensors")
+    assert rc == 0, err
+    full = load_model(tmp_path / "full.safetensors")
+    assert (full.history["epochs"], full.history["best_epoch"], full.history["stopped_early"]) == (6, 0, True)
+
+    # 3 epochs (a checkpoint after each), then resumed: it must stop where the uninterrupted run stopped
+    rc, _, err = run(*common, "--epochs", "3", "--checkpoint-every", "1", "--out", "part.safetensors")
+    assert rc == 0, err
+    ck = load_checkpoint(tmp_path / "part.ckpt.safetensors")
+    assert ck.extra["early_stopping"]["wait"] == 2 and ck.extra["early_stopping"]["best_epoch"] == 0
+    assert len(ck.extra["early_stopping"]["best_weights"]) == 4  # W1, b1, W2, b2, stored as tensors
+    rc, out, err = run("train", "--resume", "part.ckpt.safetensors", "--epochs", "100", "--out", "resumed.safetensors",
+                       "--quiet")  # fmt: skip
+    assert rc == 0, err
+    assert "stopped early; kept the weights of epoch 1" in out
+    resumed = load_model(tmp_path / "resumed.safetensors")
+    assert resumed.history["history"] == full.history["history"]
+    assert (resumed.history["epochs"], resumed.history["best_epoch"]) == (6, 0)
+    for a, b in zip(full.network.parameters(), resumed.network.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
 # ------------------------------------------------------------------------------------------ plots
 @pytest.mark.parametrize("kind", ["loss", "pred-vs-actual", "decision-boundary", "weights"])
 def test_plot_kinds_write_png(run, tmp_path, kind):

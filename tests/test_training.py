@@ -275,3 +275,38 @@ def test_config_round_trip_and_weights():
     assert repr(net) == "Network(2 → 3 → 2, loss=cross_entropy, dtype=float64)"
     assert "Dense(2 → 3, LeakyReLU(alpha=0.1))" in net.summary()
     assert net.predict_classes(X).shape == (4,)
+
+
+def test_early_stopping_state_carries_over_to_the_next_fit():
+    # one fit of 12 epochs against three of 4 with the watch's state handed on: same stop, same weights
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] + rng.normal(scale=2.0, size=60) > 0).astype(float)
+    Xv, yv = X[:20], y[:20]
+
+    def make():
+        return ln.Network([ln.Dense(3, 12, "tanh"), ln.Dense(12, 1, "sigmoid")], loss="bce", seed=4)
+
+    whole, opt = make(), ln.SGD(lr=0.5)
+    es = ln.EarlyStopping(patience=3, restore_best=False)
+    h = whole.fit(X[20:], y[20:], epochs=40, batch_size=5, optimizer=opt, shuffle=False,
+                  validation_data=(Xv, yv), early_stopping=es)
+    assert h.stopped_early and es.best_epoch is not None and es.best_epoch < len(h.loss) - 1
+
+    parts, opt2, losses, state = make(), ln.SGD(lr=0.5), [], None
+    for _ in range(40):
+        es2 = ln.EarlyStopping(patience=3, restore_best=False)  # restoring would change the next fit's start
+        if state is not None:
+            es2.load_state_dict(state)
+            assert es2.best_epoch is not None and es2.best_epoch <= 0  # counted from the new fit's first epoch
+        hp = parts.fit(X[20:], y[20:], epochs=1, batch_size=5, optimizer=opt2, shuffle=False,
+                       validation_data=(Xv, yv), early_stopping=es2)
+        losses += hp.loss
+        if hp.stopped_early:
+            break
+        state = es2.state_dict()
+        if state["best_epoch"] is not None:
+            state["best_epoch"] -= 1  # the next fit starts one epoch later
+    assert losses == h.loss  # the same epochs, and the same stop
+    assert es2.wait == es.wait == 4
+    assert es2.best_epoch - len(hp.loss) + 1 == es.best_epoch - len(h.loss) + 1  # the same best epoch

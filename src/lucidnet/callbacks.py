@@ -144,9 +144,36 @@ class EarlyStopping(Callback):
         self.best_epoch: int | None = None
         self.best_weights: list[np.ndarray] | None = None
         self.wait = 0
+        self._carry_on = False
+
+    def state_dict(self) -> dict[str, Any]:
+        """Where the watch stands: best value (None before the first epoch), its epoch (counted from the start
+        of the ``fit`` that saw it), epochs waited since, and the best weights (copies, or None)."""
+        return {
+            "best": None if math.isinf(self.best) else self.best,
+            "best_epoch": self.best_epoch,
+            "wait": self.wait,
+            "best_weights": None if self.best_weights is None else [w.copy() for w in self.best_weights],
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Go on from a ``state_dict()``: the next ``fit`` keeps this state instead of starting afresh, so the
+        patience already used and the best weights carry over (a resumed run). A ``best_epoch`` from an earlier
+        ``fit`` is then negative: that many epochs before the new one's first."""
+        self._reset()
+        best = state.get("best")
+        self.best = math.inf if best is None else float(best)
+        self.best_epoch = None if state.get("best_epoch") is None else int(state["best_epoch"])
+        self.wait = check_int("wait", state.get("wait", 0), minimum=0)
+        weights = state.get("best_weights")
+        self.best_weights = None if weights is None else [np.array(w) for w in weights]
+        self._carry_on = True
 
     def on_train_begin(self, state: TrainState) -> None:
-        self._reset()
+        if self._carry_on:  # load_state_dict() before this fit: go on from there, once
+            self._carry_on = False
+        else:
+            self._reset()
 
     def on_epoch_end(self, state: TrainState) -> None:
         key = self.monitor or ("val_loss" if "val_loss" in state.logs else "loss")

@@ -37,7 +37,7 @@ class Checkpoint:
     rng_state : dict
         ``network.rng.bit_generator.state``, already restored into ``bundle.network.rng``.
     extra : dict
-        Anything else the caller stored (JSON).
+        Anything else the caller stored: JSON values and ndarrays (e.g. a callback's ``state_dict()``).
     """
 
     bundle: ModelBundle
@@ -63,14 +63,15 @@ def save_checkpoint(
     extra: dict[str, Any] | None = None,
 ) -> Path:
     """Write a resumable checkpoint: a model file plus optimizer state (tensors ``optimizer.{key}.{j}``),
-    the network's RNG state and the epoch count, atomically."""
+    the network's RNG state and the epoch count, atomically. ``extra`` (JSON values and ndarrays, stored as
+    tensors ``extra.{key}…``) comes back as ``Checkpoint.extra``."""
     tensors = dict(_param_tensors(net))
     state = _split_state(optimizer.state_dict(), "optimizer", tensors)
     ck = {
         "epoch": int(epoch),
         "rng_state": net.rng.bit_generator.state,
         "optimizer": {"config": optimizer.get_config(), "state": state},
-        "extra": extra or {},
+        "extra": _split_state(extra, "extra", tensors) if extra else {},
     }
     meta = _metadata(net, preprocessing, history, options, {"checkpoint": ck})
     return write_safetensors(path, tensors, {"lucidnet": _json(meta)})
@@ -105,9 +106,12 @@ def load_checkpoint(path: PathLike) -> Checkpoint:
         config = opt["config"]
         if not isinstance(config, dict):
             raise TypeError("optimizer config must be an object")
+        extra = _join_state(ck["extra"], tensors) if ck.get("extra") else {}
+        if not isinstance(extra, dict):
+            raise TypeError("extra must be an object")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise _fail(p, f"corrupted checkpoint ({type(exc).__name__}: {exc})") from None
-    return Checkpoint(bundle, epoch, config, state, ck["rng_state"], ck.get("extra") or {})
+    return Checkpoint(bundle, epoch, config, state, ck["rng_state"], extra)
 
 
 def _split_state(obj: Any, prefix: str, tensors: dict[str, np.ndarray]) -> Any:

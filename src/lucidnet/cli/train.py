@@ -40,12 +40,43 @@ class _BestWeights:
         self.epoch: int | None = None
         self.weights: list[np.ndarray] | None = None
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": None if np.isinf(self.best) else float(self.best), "best_epoch": self.epoch,
+                "best_weights": self.weights}  # fmt: skip
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.best = np.inf if state.get("best") is None else float(state["best"])
+        self.epoch = state.get("best_epoch")
+        self.weights = state.get("best_weights")
+
     def __call__(self, state: Any) -> None:
         logs = state.logs
         value = logs.get("val_loss", logs.get("loss", np.inf))
         if value < self.best:
             self.best, self.epoch = value, state.epoch
             self.weights = state.network.get_weights()
+
+
+def _watch_state(watchers: dict[str, Any], shift: int) -> dict[str, Any]:
+    """The watchers' ``state_dict()``s for a checkpoint, best epochs shifted by ``shift`` (to count from 0)."""
+    out = {}
+    for key, w in watchers.items():
+        st = w.state_dict()
+        if st.get("best_epoch") is not None:
+            st["best_epoch"] += shift
+        out[key] = st
+    return out
+
+
+def _restore_watch(watchers: dict[str, Any], saved: dict[str, Any], done: int) -> None:
+    """Load what :func:`_watch_state` stored into a resumed run, its epochs counted from the resumed fit."""
+    for key, w in watchers.items():
+        st = dict(saved.get(key) or {})
+        if not st:
+            continue
+        if st.get("best_epoch") is not None:
+            st["best_epoch"] -= done
+        w.load_state_dict(st)
 
 
 def _checkpoint_path(opts: dict[str, Any]) -> Path:
@@ -59,6 +90,8 @@ def _merged_history(before: dict[str, Any] | None, history: Any) -> dict[str, An
     now = history.to_dict()
     if not before:
         return now
+    if now.get("best_epoch") is not None:  # counted from the resumed fit: count from the first epoch
+        now["best_epoch"] += len(before.get("history", {}).get("loss", []))
     merged = {k: list(v) for k, v in before.get("history", {}).items()}
     for k, v in now["history"].items():
         merged.setdefault(k, []).extend(v)
@@ -68,7 +101,7 @@ def _merged_history(before: dict[str, Any] | None, history: Any) -> dict[str, An
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ..callbacks import LambdaCallback
+    from ..callbacks import EarlyStopping, LambdaCallback
     from ..errors import TrainingDivergedError
     from ..io import load_checkpoint, save_checkpoint, save_model
     from ..optimizers import get_optimizer
@@ -119,6 +152,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     before = resume.bundle.history if resume is not None else None
     best = _BestWeights()
     callbacks: list[Any] = [LambdaCallback(on_epoch_end=best)]
+    watchers: dict[str, Any] = {"best": best}
+    if opts["early_stopping"] is not None:
+        # before the checkpoint callback, so a checkpoint holds this epoch's patience count
+        watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"])
+        callbacks.append(watchers["early_stopping"])
+    if resume is not None:  # the best weights and the patience used so far carry over
+        _restore_watch(watchers, resume.extra, done)
     if not args.quiet:
         callbacks.append(progress_for(sys.stderr, opts["epochs"], first_epoch=done))
     if ck_path is not None:
@@ -128,7 +168,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             epoch = done + state.epoch + 1
             if epoch % every == 0:
                 save_checkpoint(ck_path, state.network, state.optimizer, epoch=epoch, preprocessing=prep.pre,
-                                history=_merged_history(before, state.history), options=options)  # fmt: skip
+                                history=_merged_history(before, state.history), options=options,
+                                extra=_watch_state(watchers, done))  # fmt: skip
 
         callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
     metrics = ["accuracy"] if prep.pre.classes is not None else []
@@ -137,8 +178,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         history = net.fit(prep.X, prep.y, epochs=remaining, batch_size=opts["batch_size"], optimizer=optimizer,
-                          validation_data=val, callbacks=callbacks, early_stopping=opts["early_stopping"],
-                          metrics=metrics)  # fmt: skip
+                          validation_data=val, callbacks=callbacks, metrics=metrics)  # fmt: skip
     except TrainingDivergedError as exc:
         sys.stderr.write(f"{newline}lucidnet: error: {exc}\n")
         return EXIT_FAILED
