@@ -200,5 +200,5 @@ def test_accuracy_script_reads_seed_lists_and_tabulates_the_spread():
     row = [line for line in lines if line.startswith("| 784-30-10")]
     assert len(row) == 1  # one row for the anchor with two seeds; none for the one run once
     cells = [c.strip() for c in row[0].split("|")[1:-1]]
-    assert cells[1:] == ["2", "94.90% (0.28)", "94.70-95.10%", "95.20%", "95.50%", "1 of 2 (≥ 95%)",
+    assert cells[1:] == ["2", "94.90%", "94.90% (0.28)", "94.70-95.10%", "95.20%", "95.50%", "1 of 2 (≥ 95%)",
                          "0: 94.70 (95.40), 1: 95.10 (95.60)"]
