@@ -194,17 +194,6 @@ class RMSprop(Optimizer):
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "momentum": self.momentum,
                 "weight_decay": self.weight_decay}
 
-    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        if self.weight_decay or self.momentum:
-            super().step(params, grads)
-            return
-        # plain SGD, the lessons' rule θ ← θ − η·g: on tiny networks the per-parameter dispatch of
-        # Optimizer.step would cost as much as the update itself
-        self.t += 1
-        lr = self._lr
-        for p, g in zip(params, grads):
-            p -= lr * g
-
     def _update(self, i, p, g):
         if self.weight_decay:
             g = g + self.weight_decay * p
@@ -233,17 +222,6 @@ class Adagrad(Optimizer):
 
     def params(self):
         return {"lr": self.lr, "eps": self.eps, "weight_decay": self.weight_decay}
-
-    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
-        if self.weight_decay or self.momentum:
-            super().step(params, grads)
-            return
-        # plain SGD, the lessons' rule θ ← θ − η·g: on tiny networks the per-parameter dispatch of
-        # Optimizer.step would cost as much as the update itself
-        self.t += 1
-        lr = self._lr
-        for p, g in zip(params, grads):
-            p -= lr * g
 
     def _update(self, i, p, g):
         if self.weight_decay:
