@@ -140,8 +140,9 @@ FINDINGS = """
 - **784-100-10 (network2.py, his regularisation run): validation 97.37-97.64% over 6 seeds (mean 97.53%,
   sd 0.1), test 97.31-97.64%.** His 97.92% (validation set, one run, ch. 3) is 0.3-0.55% above every run,
   about four times the spread between seeds, so seed variance alone does not explain it; the update rule is
-  his to 1e-12 (above), which leaves the data file's scaling and the random streams, and no cause has been
-  found. The goal is not met. network2's default initialisation N(0, 1/n_in) gives 97.73-97.75% on the test
+  his to 1e-12 (above), and his data file's exact inputs (pixels/256; a side run of 3 seeds, not in the
+  table) gave 97.38-97.72% on validation, so what is left is the random streams; no cause has been found. The
+  goal is not met. network2's default initialisation N(0, 1/n_in) gives 97.73-97.75% on the test
   set (2 seeds).
 - **784-800-10: 1.44% test error, better than the 1.6% of LeCun's table**, with dropout 0.5 on the hidden layer
   and Nesterov SGD; plain SGD with momentum and L2 (no dropout) stopped at 2.05%.
