@@ -1,6 +1,6 @@
 """Run the benchmark suite and write benchmarks/RESULTS.md.
 
-    python -m benchmarks                     # every workload, 5 timed runs each, writes RESULTS.md
+    python -m benchmarks                     # every workload, 7 timed runs each, writes RESULTS.md
     python -m benchmarks --quick             # a tenth of the work, 3 runs, prints the table only
     python -m benchmarks --only xor,mnist128 --impl lucidnet,fused
 
@@ -210,7 +210,7 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true", help="a tenth of the work, 3 runs; prints the table")
     p.add_argument("--only", default="", help="comma-separated workloads (" + ", ".join(WORKLOADS) + ", gemm)")
     p.add_argument("--impl", default="", help="comma-separated implementations (" + ", ".join(IMPLEMENTATIONS) + ")")
-    p.add_argument("--repeats", type=int, default=None, help="timed runs per row (default 5, quick 3)")
+    p.add_argument("--repeats", type=int, default=None, help="timed runs per row (default 7, quick 3)")
     p.add_argument("--rounds", type=int, default=None,
                    help="split the runs over this many interleaved rounds of fresh workers (default: one run per "
                         "round; quick: 1)")
@@ -224,7 +224,7 @@ def main(argv=None) -> int:
     bad = [x for x in impls if x not in IMPLEMENTATIONS]
     if bad:
         p.error(f"unknown implementation {bad[0]!r}; choose from {', '.join(IMPLEMENTATIONS)}")
-    repeats = a.repeats or (3 if a.quick else 5)
+    repeats = a.repeats or (3 if a.quick else 7)
     output = a.output or (None if a.quick else str(ROOT / "benchmarks" / "RESULTS.md"))
 
     t0 = dt.datetime.now()
