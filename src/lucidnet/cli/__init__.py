@@ -1,4 +1,4 @@
-"""The ``lucidnet`` command: train, predict, evaluate, plot, export, gradcheck, datasets.
+"""The ``lucidnet`` command: train, predict, evaluate, plot, export, gradcheck, datasets, explain, playground.
 
 Every command reads its input through :mod:`lucidnet.data`, keeps models in :mod:`lucidnet.io` files and
 trains with the core engine; this package only turns options into calls and results into text. Bad input
