@@ -193,7 +193,8 @@ def run_anchor(name: str, spec: dict, data: dict, epochs: int | None, seed: int 
     met = judged >= bound if kind == "accuracy" else 1 - judged <= bound
     return {"name": name, "accuracy": acc, "error": 1 - acc, "epochs": n_epochs, "wall_s": wall, "met": met,
             "per_epoch": per_epoch, "per_epoch_validation": per_epoch_val, "best_epoch_accuracy": max(per_epoch),
-            "validation_accuracy": per_epoch_val[-1] if per_epoch_val else None, "seed": seed, "threads": os.environ.get("OPENBLAS_NUM_THREADS", "?")}
+            "validation_accuracy": per_epoch_val[-1] if per_epoch_val else None, "seed": seed,
+            "threads": os.environ.get("OPENBLAS_NUM_THREADS", "?")}
 
 
 def _best_epoch(r: dict) -> float:

@@ -149,7 +149,8 @@ def render(results: list[dict], gemm: list[dict], quick: bool, repeats: int, rou
               "per-epoch loss recorded by every implementation. *× lucidnet*: this row's time over lucidnet's "
               "(above 1: lucidnet is faster). *CPU*: the median process CPU time per unit, all threads (it does "
               "not count time the process waited for a core, so on 1 thread it is the steadier figure while other "
-              "work shares the machine; on 2 threads it includes BLAS threads spinning). Peak RSS: the worker process's `ru_maxrss` (data set included; "
+              "work shares the machine; on 2 threads it includes BLAS threads spinning). Peak RSS: the worker "
+              "process's `ru_maxrss` (data set included; "
               "*data* is the RSS after loading the data).", "",
               "| workload | implementation | median | min–max | × lucidnet | CPU (× lucidnet) | GFLOP/s (% of peak) "
               "| peak RSS (data) "

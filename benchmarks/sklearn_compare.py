@@ -1,7 +1,8 @@
 """5-fold score and time of lucidnet's estimators against scikit-learn's MLP, with equal hyper-parameters.
 
 score = mean over seeds × 5 folds (accuracy for digits and breast cancer, R² for diabetes) ± the standard
-error of that mean over the seeds; time = mean fit time of one fold (fit only, the scalers included). Both estimators get the same pipeline (StandardScaler on X; on diabetes also on y) and the same
+error of that mean over the seeds; time = mean fit time of one fold (fit only, the scalers included). Both
+estimators get the same pipeline (StandardScaler on X; on diabetes also on y) and the same
 hyper-parameters (SETTINGS below: scikit-learn's defaults, written out), and each fold is repeated with the
 seeds in SEEDS so that the comparison is not one draw of the initial weights.
 

@@ -44,7 +44,10 @@ def test_backward_matches_central_differences(act, rng):
     assert err < 1e-8, err
 
 
-@pytest.mark.parametrize("act", [a for a in INSTANCES if a.elementwise], ids=[repr(a) for a in INSTANCES if a.elementwise])
+ELEMENTWISE = [a for a in INSTANCES if a.elementwise]
+
+
+@pytest.mark.parametrize("act", ELEMENTWISE, ids=[repr(a) for a in ELEMENTWISE])
 def test_derivative_is_the_diagonal_of_backward(act, rng):
     net = _net(act, rng)
     o = act.forward(net)

@@ -29,7 +29,8 @@ def test_sample_count_mismatch(net):
 
 
 def test_layer_widths_must_chain():
-    with pytest.raises(ValueError, match=r"layers\[1\] Dense\(5 → 1, sigmoid\) takes 5 inputs but the layer before gives 4"):
+    message = r"layers\[1\] Dense\(5 → 1, sigmoid\) takes 5 inputs but the layer before gives 4"
+    with pytest.raises(ValueError, match=message):
         ln.Network([ln.Dense(3, 4), ln.Dense(5, 1)])
 
 

@@ -151,7 +151,8 @@ def test_target_checks():
 
 
 def test_get_loss_errors():
-    with pytest.raises(ValueError, match="unknown loss 'l2'; valid names are: bce, cross_entropy, half_sse, huber, mae, mse, sse"):
+    message = "unknown loss 'l2'; valid names are: bce, cross_entropy, half_sse, huber, mae, mse, sse"
+    with pytest.raises(ValueError, match=message):
         get_loss("l2")
     with pytest.raises(ValueError, match="huber delta must be > 0, got 0"):
         ln.Huber(delta=0)

@@ -142,8 +142,10 @@ def test_spiral_add_a_layer_train_until_the_test_loss_halves(server, page):
 
 
 def test_upload_a_csv_and_train_on_it(server, page):
-    rows = "".join(f"{(i % 20) / 4 - 2.5:.2f},{(i // 20) / 4 - 2.5:.2f},{'in' if (i % 20 - 10) ** 2 + (i // 20 - 10) ** 2 < 30 else 'out'}\n"
-                   for i in range(400))  # fmt: skip
+    def label(i):
+        return "in" if (i % 20 - 10) ** 2 + (i // 20 - 10) ** 2 < 30 else "out"
+
+    rows = "".join(f"{(i % 20) / 4 - 2.5:.2f},{(i // 20) / 4 - 2.5:.2f},{label(i)}\n" for i in range(400))
     page.goto(server + "#layers=6&activations=tanh&optimizer=adam&lr=0.03&epochs_per_frame=5"
               "&features=x1,x2,x1_sq,x2_sq")  # fmt: skip
     wait_ready(page)

@@ -193,7 +193,8 @@ def test_schedules_change_the_learning_rate():
 
 def test_stopping_from_a_callback():
     X, y = _xor()
-    h = _net().fit(X, y, epochs=100, callbacks=[ln.LambdaCallback(on_epoch_end=lambda s: setattr(s, "stop", s.epoch == 2))])
+    stop_after_3 = ln.LambdaCallback(on_epoch_end=lambda s: setattr(s, "stop", s.epoch == 2))
+    h = _net().fit(X, y, epochs=100, callbacks=[stop_after_3])
     assert h.epochs == 3
 
 
@@ -265,8 +266,8 @@ def test_optimizer_by_name_and_default():
 
 
 def test_config_round_trip_and_weights():
-    net = ln.Network([ln.Dense(2, 3, activation=ln.LeakyReLU(0.1)), ln.Dropout(0.1), ln.Dense(3, 2, activation="softmax")],
-                     loss="cross_entropy", l2=0.01, seed=0)
+    layers = [ln.Dense(2, 3, activation=ln.LeakyReLU(0.1)), ln.Dropout(0.1), ln.Dense(3, 2, activation="softmax")]
+    net = ln.Network(layers, loss="cross_entropy", l2=0.01, seed=0)
     clone = ln.Network.from_config(net.get_config())
     clone.set_weights(net.get_weights())
     X = np.random.default_rng(0).normal(size=(4, 2))

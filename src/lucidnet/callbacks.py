@@ -178,7 +178,9 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, state: TrainState) -> None:
         key = self.monitor or ("val_loss" if "val_loss" in state.logs else "loss")
         if key not in state.logs:
-            raise ValueError(f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}")
+            raise ValueError(
+                f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}"
+            )
         value = state.logs[key]
         if value < self.best - self.min_delta:
             self.best, self.best_epoch, self.wait = value, state.epoch, 0

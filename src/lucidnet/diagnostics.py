@@ -154,8 +154,10 @@ class DiagnosticsReport:
             lines.append("layer  φ           ‖∂E/∂W‖     ‖∂E/∂W‖/‖W‖  saturated  dead")
             for j, act in enumerate(self.activations):
                 sat, dead = self.saturated[-1, j], self.dead[-1, j]
+                sat_text = "-" if math.isnan(sat) else f"{sat:.0%}"
+                dead_text = "-" if math.isnan(dead) else f"{dead:.0%}"
                 lines.append(f"{j + 1:<6} {act:<11} {self.grad_norm[-1, j]:<11.3g} {self.ratio[-1, j]:<12.3g} "
-                             f"{'-' if math.isnan(sat) else f'{sat:.0%}':<10} {'-' if math.isnan(dead) else f'{dead:.0%}'}")
+                             f"{sat_text:<10} {dead_text}")
         for kind in self.kinds:  # each finding on its line, then why and fix once per kind
             for f in self.findings:
                 if f.kind == kind:

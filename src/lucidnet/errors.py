@@ -95,8 +95,9 @@ def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = N
         return arr
     # Finite row sums prove every value finite without a mask the size of the data (47 MB for MNIST): a NaN
     # or an infinity makes its row's sum NaN or infinite. The sums are one matrix-vector product, which BLAS
-    # streams at memory speed (as fast as ``arr.sum()`` on one thread, twice as fast on two). Only rows whose sum is not finite (a NaN or
-    # an infinity, or large values whose sum overflows) get the elementwise check.
+    # streams at memory speed (as fast as ``arr.sum()`` on one thread, twice as fast on two). Only rows
+    # whose sum is not finite (a NaN or an infinity, or large values whose sum overflows) get the elementwise
+    # check.
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is handled just below
         row_sums = arr @ np.ones(arr.shape[1], dtype=arr.dtype)
     suspect = np.flatnonzero(~np.isfinite(row_sums))

@@ -103,7 +103,8 @@ def run_explain(args: argparse.Namespace) -> int:
         weight = _parse_weight(args.weight)
         net, X, y = _from_dataset(args) if args.dataset is not None else _from_model(args)
         result = trace(net, X, y, lr=args.lr)
-        text = json.dumps(result.to_dict()) if args.json else result.to_text(sample=args.sample, weight=weight, max_items=args.max_items)
+        text = (json.dumps(result.to_dict()) if args.json
+                else result.to_text(sample=args.sample, weight=weight, max_items=args.max_items))
     except (ValueError, TypeError, OSError) as exc:
         sys.stderr.write(f"lucidnet explain: error: {exc}\n")
         return 2

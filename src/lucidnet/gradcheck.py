@@ -57,7 +57,9 @@ class GradcheckReport:
                 f"{r['rel_error']:>11.2e} {r['max_abs_error']:>10.2e}  {'ok' if self.row_passed(r) else 'FAILED'}"
             )
         verdict = "passed" if self.passed else "FAILED"
-        lines.append(f"{verdict}: max relative error {self.max_rel_error:.2e} (tolerance {self.tol:.0e}, ε = {self.eps:.0e})")
+        lines.append(
+            f"{verdict}: max relative error {self.max_rel_error:.2e} (tolerance {self.tol:.0e}, ε = {self.eps:.0e})"
+        )
         floor = [r["parameter"] for r in self.rows if r["rel_error"] > self.tol and r["max_abs_error"] <= self.atol]
         if floor:
             lines.append(

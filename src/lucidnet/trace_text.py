@@ -200,7 +200,8 @@ class _Text:
         o_name = "1" if i == 0 else f"o{_sub(i)}{_sup(layer - 1)}"
         self.lines.append(f"Chain rule for {name}, sample {k}:")
         self.lines.append(f"  ∂E/∂{name} = ∂E/∂net{sj}{s} · ∂net{sj}{s}/∂{name} = δ{sj}{s} · {o_name}")
-        self.lines.append(" " * len(f"  ∂E/∂{name} ") + f"= {_factor(lt.delta[k, j - 1])} · {_factor(o_i)} = {_num(lt.delta[k, j - 1] * o_i)}"
+        product = f"= {_factor(lt.delta[k, j - 1])} · {_factor(o_i)} = {_num(lt.delta[k, j - 1] * o_i)}"
+        self.lines.append(" " * len(f"  ∂E/∂{name} ") + product
                           + (f"   (this sample's term; Σ_k over the batch = "
                              f"{_num(lt.grad_W[i - 1, j - 1] if i else lt.grad_b[j - 1])})"  # type: ignore[index]
                              if t.n > 1 else ""))

@@ -91,7 +91,8 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
 
     cbs = list(callbacks)
     if early_stopping is not None:
-        cbs.append(early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(patience=early_stopping))
+        watch = early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(patience=early_stopping)
+        cbs.append(watch)
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
     rng = np.random.default_rng(seed) if seed is not None else net.rng

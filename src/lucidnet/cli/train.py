@@ -189,8 +189,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             net.set_weights(best.weights)
         save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
         which = f"epoch {done + best.epoch + 1}" if best.epoch is not None else "the start"
-        sys.stderr.write(f"{newline}lucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
-                         f"{out}\n")  # fmt: skip
+        sys.stderr.write(f"{newline}lucidnet: interrupted after {hist['epochs']} epochs; "
+                         f"best weights ({which}) saved to {out}\n")  # fmt: skip
         if ck_path is not None and ck_path.exists():
             sys.stderr.write(
                 f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {ck_path}\n"
