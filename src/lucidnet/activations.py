@@ -34,10 +34,6 @@ from .registry import Configurable, from_spec
 _EXP_MAX = {np.dtype(np.float64): 708.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
 
 
-def _exp_max(dtype: np.dtype) -> float:
-    return _EXP_MAX.get(dtype, 708.0)
-
-
 class Activation(Configurable):
     """Base class: an activation φ with its forward pass and its vector-Jacobian product."""
 
@@ -85,7 +81,7 @@ class Sigmoid(Activation):
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         t = np.negative(net)
-        np.minimum(t, _exp_max(t.dtype), out=t)
+        np.minimum(t, _EXP_MAX.get(t.dtype, 708.0), out=t)
         np.exp(t, out=t)
         t += 1
         return np.reciprocal(t, out=t)
