@@ -87,6 +87,9 @@ def test_fused_cross_entropy_equals_torch(targets, scale, rng, torch):
     loss = ln.CrossEntropy()
     assert loss.value_from_net(net, y) == pytest.approx(e.item(), rel=1e-12)
     np.testing.assert_allclose(loss.delta_from_net(net, o, y), t.grad.numpy(), rtol=1e-10, atol=1e-300)
+    both = loss.value_and_delta_from_net(net, o, y)  # the training path: logsumexp read off o
+    assert both[0] == pytest.approx(e.item(), rel=1e-12)
+    np.testing.assert_allclose(both[1], t.grad.numpy(), rtol=1e-10, atol=1e-300)
 
 
 @pytest.mark.parametrize("loss, act", [(ln.BCE(), ln.Sigmoid()), (ln.CrossEntropy(), ln.Softmax())])
@@ -99,6 +102,25 @@ def test_fused_path_equals_generic_path(loss, act, rng):
     assert loss.value_from_net(net, y, w) == pytest.approx(loss.value(o, y, w), rel=1e-12)
     generic = act.backward(net, o, loss.gradient(o, y, w))
     np.testing.assert_allclose(loss.delta_from_net(net, o, y, w), generic, rtol=1e-9, atol=1e-15)
+    e, delta = loss.value_and_delta_from_net(net, o, y, w)
+    assert e == pytest.approx(loss.value(o, y, w), rel=1e-12)
+    np.testing.assert_allclose(delta, generic, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype, rel", [(np.float64, 1e-13), (np.float32, 2e-6)])
+def test_cross_entropy_read_off_the_softmax_equals_the_max_shifted_form(dtype, rel, rng):
+    # value_and_delta_from_net takes logsumexp = net_k − ln o_k (k the largest logit); value_from_net
+    # recomputes it as m + ln Σ e^(net − m): the same number, ties and saturated rows included
+    loss = ln.CrossEntropy()
+    for scale in (0.1, 3.0, 80.0):
+        net = (rng.normal(size=(64, 10)) * scale).astype(dtype)
+        net[0, :3] = net[0].max() + 1  # a tie for the largest logit
+        y = ln.one_hot(rng.integers(0, 10, 64), 10, dtype)
+        o = ln.Softmax().forward(net)
+        e, delta = loss.value_and_delta_from_net(net, o, y)
+        assert e == pytest.approx(loss.value_from_net(net, y), rel=rel)
+        np.testing.assert_array_equal(delta, loss.delta_from_net(net, o, y))
+        assert delta.dtype == dtype
 
 
 def test_fused_losses_stay_finite_when_saturated():

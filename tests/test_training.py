@@ -35,6 +35,55 @@ def test_layers_are_kept_and_parameters_are_live():
     assert [p.shape for p in params] == [(2, 3), (3,), (3, 1), (1,)]
 
 
+def test_parameters_and_gradients_are_views_of_one_vector_each():
+    # Network._pack: θ = (W1, b1, W2, b2) in one array, ∂E/∂θ in another, written in place by backward
+    X, y = _xor()
+    net = _net()
+    theta, grad = net._theta, net._grad
+    assert theta.size == grad.size == net.count_parameters() == 2 * 3 + 3 + 3 + 1
+    for p in net.parameters():
+        assert np.shares_memory(p, theta) and p.flags.c_contiguous
+    np.testing.assert_array_equal(theta, np.concatenate([p.ravel() for p in net.parameters()]))
+    net.fit(X, y, epochs=2, optimizer=ln.SGD(lr=0.5))
+    layer = net.layers[0]
+    assert np.shares_memory(layer.grad_W, grad) and np.shares_memory(layer.grad_b, grad)
+    e, copies = net.loss_and_gradients(X, y)  # fresh copies, equal to the live views
+    np.testing.assert_array_equal(np.concatenate([g.ravel() for g in copies]), grad)
+    # a float32 network's layer driven by hand in float64 still gets its gradients, as fresh float64 arrays
+    net32 = _net(dtype="float32")
+    layer = net32.layers[0]
+    layer.forward(X)
+    assert layer.backward(np.ones((4, 3))).shape == (4, 2)
+    assert layer.grad_W.dtype == layer.grad_b.dtype == np.float64
+    assert not np.shares_memory(layer.grad_W, net32._grad) and not np.shares_memory(layer.grad_b, net32._grad)
+
+
+def test_layers_taken_over_by_another_network_leave_the_first_one_training_correctly():
+    # Network([...]) re-initialises its layers into its own vector θ; the first network's fit then sees that
+    # its vector is no longer the layers' and updates the layers' arrays one by one
+    X, y = _xor()
+    layers = [ln.Dense(2, 3, activation="tanh"), ln.Dense(3, 1, activation="sigmoid")]
+    first = ln.Network(layers, loss="mse", seed=0)
+    ln.Network(layers, loss="mse", seed=5)
+    assert first._flat() is None
+    ref = _net(seed=5)
+    first.fit(X, y, epochs=3, optimizer=ln.SGD(lr=0.5))
+    ref.fit(X, y, epochs=3, optimizer=ln.SGD(lr=0.5))
+    for a, b in zip(first.parameters(), ref.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_changed_learning_rate_takes_effect_at_the_next_step():
+    # SGD keeps η as a 0-d array per dtype; setting lr must replace it
+    p, g = [np.array([1.0], dtype=np.float32)], [np.array([1.0], dtype=np.float32)]
+    opt = ln.SGD(lr=0.1)
+    opt.step(p, g)
+    opt.lr = 0.5
+    opt.step(p, g)
+    assert p[0][0] == np.float32(1.0) - np.float32(0.1) - np.float32(0.5)
+    assert p[0].dtype == np.float32
+
+
 def test_absent_biases_are_skipped():
     net = ln.Network([ln.Dense(3, 4, bias=False), ln.Dense(4, 1, bias=False)])
     assert [p.shape for p in net.parameters()] == [(3, 4), (4, 1)]

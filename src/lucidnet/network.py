@@ -88,7 +88,32 @@ class Network:
         for layer in self.layers:
             layer.initialize(self.rng, self.dtype)
         self._dense = [layer for layer in self.layers if isinstance(layer, Dense)]
+        self._pack()
         self._check_output()
+
+    def _pack(self) -> None:
+        """Lay the parameters out in one contiguous vector θ = (W1, b1, W2, …) and the gradients in another.
+
+        Each layer's W and b become views of θ (same values) and its backward writes grad_W and grad_b into
+        the same places of ∂E/∂θ, so an optimizer that keeps no per-parameter state updates the whole network
+        with one call on two vectors instead of one per array (on the lessons' networks, NumPy's cost per
+        call is most of a step).
+        """
+        total = sum(p.size for layer in self._dense for p in layer.parameters())
+        self._theta = np.empty(total, dtype=self.dtype)
+        self._grad = np.zeros(total, dtype=self.dtype)
+        offset = 0
+        for layer in self._dense:
+            offset = layer._place(self._theta, self._grad, offset)
+        self._packed = self.parameters()
+
+    def _flat(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+        """([θ], [∂E/∂θ]) while every parameter still is its view of θ, else None (say a layer joined another
+        network, which re-initialised it)."""
+        params = self.parameters()
+        if len(params) != len(self._packed) or any(p is not q for p, q in zip(params, self._packed)):
+            return None
+        return [self._theta], [self._grad]
 
     def _check_output(self) -> None:
         out = self.layers[-1]
@@ -202,14 +227,16 @@ class Network:
 
     def _backprop(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None, training: bool) -> float:
         """Forward and backward pass; every layer then holds its δ and gradients. Returns E."""
-        o = self._forward(x, training)
         layers = self.layers
+        o = x
+        for layer in layers:  # self._forward, inlined: on the lessons' networks a call is a tenth of a layer
+            o = layer.forward(o, training)
         out = layers[-1]
         last = len(layers) - 1
         loss = self.loss_fn
         if self._fused:
-            e = loss.value_from_net(out.net, t, w)
-            grad = out.backward_delta(loss.delta_from_net(out.net, o, t, w), last > 0)
+            e, delta = loss.value_and_delta_from_net(out.net, o, t, w)
+            grad = out.backward_delta(delta, last > 0)
         else:
             e, g = loss.value_and_gradient(o, t, w)
             grad = out.backward(g, last > 0)

@@ -46,6 +46,15 @@ class Optimizer(Configurable):
     @lr.setter
     def lr(self, value: float) -> None:
         self._lr = check_positive("learning rate", value)
+        self._eta_arrays: dict[np.dtype, np.ndarray] = {}  # see _eta
+
+    def _eta(self, dtype: np.dtype) -> np.ndarray:
+        """η as a 0-d array of ``dtype``, kept until η changes: NumPy converts a Python float operand anew on
+        every call, which on a small array costs as much as the multiplication."""
+        eta = self._eta_arrays.get(dtype)
+        if eta is None:
+            eta = self._eta_arrays[dtype] = np.array(self._lr, dtype=dtype)
+        return eta
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """One update of every θ_i in ``params`` (in place) from g_i in ``grads``."""
@@ -57,6 +66,11 @@ class Optimizer(Configurable):
 
     def _update(self, i: int, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
+
+    def has_state(self) -> bool:
+        """Whether the update keeps per-parameter state. One without state updates each element from its own
+        θ and g alone, so it may be given all parameters as one vector (``fit`` does)."""
+        return bool(self._buffers)
 
     def reset(self) -> None:
         """Forget the state (buffers and step count)."""
@@ -112,9 +126,9 @@ class SGD(Optimizer):
         # plain SGD, the lessons' rule θ ← θ − η·g: on tiny networks the per-parameter dispatch of
         # Optimizer.step would cost as much as the update itself
         self.t += 1
-        lr = self._lr
         for p, g in zip(params, grads):
-            p -= lr * g
+            p -= self._eta(p.dtype) * g
+
 
     def _update(self, i, p, g):
         if self.weight_decay:

@@ -107,6 +107,9 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     # errstate is entered once per fit, not per operation, so it costs nothing on the hot path
     with interrupted, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         params = net.parameters()
+        # an optimizer without per-parameter state takes the whole network as one vector θ (Network._pack)
+        flat = None if opt.has_state() else net._flat()
+        backprop = net._backprop
         for epoch in range(epochs):
             state.epoch = epoch
             order = rng.permutation(n) if shuffle and bs < n else None
@@ -121,12 +124,15 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
                     idx = order[start:start + bs]
                     xb, tb = x[idx], t[idx]
                     wb = None if w is None else w[idx]
-                e = net._backprop(xb, tb, wb, training=True)
+                e = backprop(xb, tb, wb, True)
                 if not math.isfinite(e):
                     for cb in cbs:  # e.g. EarlyStopping restores its best weights
                         cb.on_train_end(state)
                     _diverged(e, epoch, state, opt, history)
-                opt.step(params, net._gradients())
+                if flat is None:
+                    opt.step(params, net._gradients())
+                else:
+                    opt.step(*flat)
                 total += e * len(xb) if mean_loss else e
                 state.step += 1
                 if cbs:
