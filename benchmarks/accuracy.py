@@ -1,13 +1,16 @@
 """MNIST accuracy anchors: lucidnet against the published figures for fully connected networks.
 
     python benchmarks/accuracy.py [--only nielsen1,nielsen2,lecun800,lecun300] [--seeds 0-11] [--threads 2]
+    python benchmarks/accuracy.py --impl torch --only nielsen1,nielsen2 --seeds 0-5   # the protocol in PyTorch
 
 Real MNIST (60,000 training and 10,000 test images from ``shared/data/mnist``), inputs scaled to [0, 1],
 fixed seeds. Writes ``docs/accuracy.md`` (the table: figure reached, published figure, epochs, wall time)
 after every anchor, so a partial run keeps what it measured, and logs each epoch's test accuracy to stdout.
 Seed 0 is the anchor's protocol and fills the main table; ``--seeds`` adds runs with other seeds (the same
 protocol, nothing else changed), summarised in a second table with every run listed, so the spread of a
-figure between seeds is on record next to the figure.
+figure between seeds is on record next to the figure. ``--impl torch`` trains the same protocol with PyTorch
+(``accuracy_torch.py``), a second implementation with its own random streams: where lucidnet misses a
+published figure, it tells lucidnet's share of the gap from the protocol's.
 
 Converting Nielsen's conventions (his book, ch. 1 and 3; network.py and network2.py) to lucidnet's
 ------------------------------------------------------------------------------------------------
@@ -70,6 +73,9 @@ import numpy as np
 
 import lucidnet as ln
 from benchmarks.workloads import ROOT, find_mnist_dir, load_mnist
+
+#: who trains an anchor: lucidnet, or PyTorch as the independent check of the protocol
+IMPLS = ("lucidnet", "torch")
 
 #: name -> the anchor: what it trains, and the published figure it must reach
 ANCHORS = {
@@ -186,15 +192,20 @@ def run_anchor(name: str, spec: dict, data: dict, epochs: int | None, seed: int 
     n_epochs = epochs or spec["epochs"]
     net.fit(X, target, epochs=n_epochs, batch_size=spec["batch_size"], optimizer=spec["optimizer"](),
             shuffle=True, seed=seed, callbacks=callbacks)
-    wall = time.perf_counter() - t_start
+    return record(name, spec, per_epoch, per_epoch_val, time.perf_counter() - t_start, seed, impl="lucidnet")
+
+
+def record(name: str, spec: dict, per_epoch: list[float], per_epoch_val: list[float], wall: float, seed: int,
+           **extra) -> dict:
+    """One run's entry of accuracy-results.json: the figures per epoch and whether the anchor's goal is met."""
     acc = per_epoch[-1]
     kind, bound = spec["goal"]
     judged = per_epoch_val[-1] if spec.get("goal_on") == "validation" else acc
     met = judged >= bound if kind == "accuracy" else 1 - judged <= bound
-    return {"name": name, "accuracy": acc, "error": 1 - acc, "epochs": n_epochs, "wall_s": wall, "met": met,
-            "per_epoch": per_epoch, "per_epoch_validation": per_epoch_val, "best_epoch_accuracy": max(per_epoch),
-            "validation_accuracy": per_epoch_val[-1] if per_epoch_val else None, "seed": seed,
-            "threads": os.environ.get("OPENBLAS_NUM_THREADS", "?")}
+    return {"name": name, **extra, "accuracy": acc, "error": 1 - acc, "epochs": len(per_epoch), "wall_s": wall,
+            "met": met, "per_epoch": per_epoch, "per_epoch_validation": per_epoch_val,
+            "best_epoch_accuracy": max(per_epoch), "validation_accuracy": per_epoch_val[-1] if per_epoch_val else None,
+            "seed": seed, "threads": os.environ.get("OPENBLAS_NUM_THREADS", "?")}
 
 
 def _best_epoch(r: dict) -> float:
@@ -210,15 +221,18 @@ def _goal_text(spec: dict) -> str:
 def _seed_table(results: dict) -> list[str]:
     """The spread between seeds, for every anchor run with more than one seed; every run is listed."""
     lines: list[str] = []
-    for name, spec in ANCHORS.items():
-        runs = sorted((r for r in results.values() if r["name"] == name), key=lambda r: r.get("seed", 0))
-        if len(runs) < 2:
+    for (name, spec), impl in ((item, impl) for item in ANCHORS.items() for impl in IMPLS):
+        runs = sorted((r for r in results.values() if r["name"] == name and r.get("impl", "lucidnet") == impl),
+                      key=lambda r: r.get("seed", 0))
+        if len(runs) < (2 if impl == "lucidnet" else 1):
             continue
         if not lines:
             lines = ["", "## Spread between seeds", "",
                      "The same protocol with other seeds (initial weights and shuffling order). *final*: test "
                      "accuracy after the last epoch; *best epoch*: the highest test accuracy of any epoch; "
-                     "*validation*: Nielsen's validation set (training images 50,000-59,999) after the last epoch.",
+                     "*validation*: Nielsen's validation set (training images 50,000-59,999) after the last epoch. "
+                     "Rows marked *PyTorch* train the same protocol with PyTorch (`--impl torch`, "
+                     "`benchmarks/accuracy_torch.py`): another implementation, with its own random streams.",
                      "", "| network | seeds | final: median | final: mean (sd) | final: min-max | best epoch: max "
                      "| validation: mean | goal met | every run: seed final (validation) |",
                      "|---|---:|---:|---:|---:|---:|---:|:---:|---|"]
@@ -229,9 +243,10 @@ def _seed_table(results: dict) -> list[str]:
             + (f" ({100 * r['validation_accuracy']:.2f})" if r.get("validation_accuracy") is not None else "")
             for r in runs
         )
+        title = spec["title"] if impl == "lucidnet" else f"*PyTorch {runs[0].get('torch', '')}*: {spec['title']}"
         lines.append(
-            f"| {spec['title']} | {len(runs)} | {100 * np.median(final):.2f}% "
-            f"| {100 * final.mean():.2f}% ({100 * final.std(ddof=1):.2f}) "
+            f"| {title} | {len(runs)} | {100 * np.median(final):.2f}% "
+            f"| {100 * final.mean():.2f}% ({f'{100 * final.std(ddof=1):.2f}' if len(final) > 1 else '–'}) "
             f"| {100 * final.min():.2f}-{100 * final.max():.2f}% "
             f"| {100 * max(_best_epoch(r) for r in runs):.2f}% "
             f"| {f'{100 * np.mean(val):.2f}%' if val else '–'} "
@@ -250,7 +265,7 @@ def write_table(results: dict) -> None:
         "| network | published | lucidnet | goal met | epochs | wall time (BLAS threads) | how |",
         "|---|---|---:|:---:|---:|---:|---|",
     ]
-    for r in (results[name] for name in ANCHORS if name in results):  # seed 0: the anchor's protocol
+    for r in (results[name] for name in ANCHORS if name in results):  # lucidnet, seed 0: the anchor's protocol
         spec = ANCHORS[r["name"]]
         kind, bound = spec["goal"]
         fig = f"{100 * r['accuracy']:.2f}% accuracy" if kind == "accuracy" else f"{100 * r['error']:.2f}% error"
@@ -292,11 +307,23 @@ def main(argv=None) -> int:
     p.add_argument("--seeds", default="0", type=_seed_list,
                    help="seeds of the weights and the shuffling: 0 (default, the anchors' protocol), 3,5 or 0-11")
     p.add_argument("--train", type=int, default=None, help="train on this many samples (smoke runs)")
+    p.add_argument("--impl", default="lucidnet", choices=IMPLS,
+                   help="lucidnet (default), or torch: the same protocol trained by PyTorch, for comparison")
     a = p.parse_args(argv)
     names = [x for x in a.only.split(",") if x] or list(ANCHORS)
     bad = [x for x in names if x not in ANCHORS]
     if bad:
         p.error(f"unknown anchor {bad[0]!r}; choose from {', '.join(ANCHORS)}")
+    if a.impl == "torch":
+        from benchmarks.accuracy_torch import run_anchor_torch, supports
+
+        for x in names:
+            if supports(ANCHORS[x]):
+                p.error(f"--impl torch cannot train {x}: {supports(ANCHORS[x])}")
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            p.error("--impl torch needs PyTorch: pip install torch")
     if find_mnist_dir() is None:
         p.error("real MNIST not found: set LUCIDNET_DATA or put shared/data/mnist beside the project")
     data = {}
@@ -306,8 +333,11 @@ def main(argv=None) -> int:
         data[dtype] = (Xtr, ytr, Xte, yte)
     for name, seed in ((name, seed) for name in names for seed in a.seeds):
         spec = dict(ANCHORS[name], train=a.train or ANCHORS[name]["train"])
-        key = name if seed == 0 else f"{name} (seed {seed})"
-        r = run_anchor(name, spec, data, a.epochs, seed=seed)
+        key = (name if a.impl == "lucidnet" else f"{name} [{a.impl}]") + ("" if seed == 0 else f" (seed {seed})")
+        if a.impl == "torch":
+            r = run_anchor_torch(name, spec, data, a.epochs, seed=seed)
+        else:
+            r = run_anchor(name, spec, data, a.epochs, seed=seed)
         print(f"{name}: test accuracy {r['accuracy']:.4f} after {r['epochs']} epochs, {r['wall_s']:.0f} s",
               flush=True)
         if a.epochs is None and a.train is None:  # a smoke run with fewer epochs does not overwrite the table

@@ -178,6 +178,39 @@ def test_accuracy_script_converts_nielsens_eta_and_lambda_exactly(cost):
         np.testing.assert_allclose(layer.b, b.ravel(), rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("anchor", ["nielsen1", "nielsen2"])
+def test_the_pytorch_run_of_an_anchor_takes_nielsens_step(anchor):
+    # accuracy.py --impl torch: the independent PyTorch implementation of the protocol must update as
+    # Nielsen does, from the same weights (its own draws are only of the initial weights and the shuffles)
+    torch = require("torch")
+    from benchmarks.accuracy import ANCHORS
+    from benchmarks.accuracy_torch import make_model, supports
+
+    spec = dict(ANCHORS[anchor], sizes=(6, 5, 10))
+    assert supports(spec) is None
+    cost = "quadratic" if spec["loss"] == "half_sse" else "cross_entropy"
+    eta = 3.0 if cost == "quadratic" else 0.5
+    lmbda = 0.0 if cost == "quadratic" else 5.0
+    rng = np.random.default_rng(4)
+    Ws = [rng.normal(size=(o, i)) for i, o in zip(spec["sizes"][:-1], spec["sizes"][1:])]
+    bs = [rng.normal(size=(o, 1)) for o in spec["sizes"][1:]]
+    x, y = rng.random((10, 6)), np.eye(10)[rng.integers(0, 10, 10)]
+    want_w, want_b = nielsen_step(Ws, bs, x, y, eta, lmbda, 50_000, cost)
+
+    layers, loss_fn, logits = make_model(spec, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        for lin, W, b in zip(layers, Ws, bs):
+            lin.weight.copy_(torch.from_numpy(W))  # Nielsen's (n_out, n_in) is PyTorch's layout too
+            lin.bias.copy_(torch.from_numpy(b.ravel()))
+    opt = torch.optim.SGD([p for lin in layers for p in (lin.weight, lin.bias)], lr=spec["optimizer"]().lr)
+    loss_fn(logits(torch.from_numpy(x)), torch.from_numpy(y)).backward()
+    opt.step()
+    for lin, W, b in zip(layers, want_w, want_b):
+        np.testing.assert_allclose(lin.weight.detach().numpy(), W, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(lin.bias.detach().numpy(), b.ravel(), rtol=1e-12, atol=1e-14)
+
+
 def test_accuracy_script_reads_seed_lists_and_tabulates_the_spread():
     import argparse
 
@@ -202,3 +235,11 @@ def test_accuracy_script_reads_seed_lists_and_tabulates_the_spread():
     cells = [c.strip() for c in row[0].split("|")[1:-1]]
     assert cells[1:] == ["2", "94.90%", "94.90% (0.28)", "94.70-95.10%", "95.20%", "95.50%", "1 of 2 (≥ 95%)",
                          "0: 94.70 (95.40), 1: 95.10 (95.60)"]
+
+    # a PyTorch run of the protocol gets its own row, even alone
+    results["nielsen1 [torch]"] = dict(run(0, 0.952, 0.957), impl="torch", torch="2.13.0")
+    lines = accuracy._seed_table(results)
+    rows = [line for line in lines if "784-30-10" in line]
+    assert len(rows) == 2 and rows[0].startswith("| 784-30-10") and rows[1].startswith("| *PyTorch 2.13.0*: 784")
+    cells = [c.strip() for c in rows[1].split("|")[1:-1]]
+    assert cells[1:5] == ["1", "95.20%", "95.20% (–)", "95.20-95.20%"]
