@@ -284,6 +284,18 @@ def write_table(results: dict) -> None:
         os.replace(tmp, path)
 
 
+def merge_result(key: str, r: dict) -> None:
+    """Add one run to what is on disk now and rewrite the table. Several runs (seeds, anchors, a PyTorch run
+    beside a lucidnet one) may finish in any order, from several processes: a lock file serialises them."""
+    import fcntl
+
+    with open(OUT_JSON.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        results = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
+        results[key] = r
+        write_table(results)
+
+
 def _seed_list(text: str) -> list[int]:
     """"0", "3,5" or "0-11" -> the seeds, in order."""
     seeds: list[int] = []
@@ -341,10 +353,7 @@ def main(argv=None) -> int:
         print(f"{name}: test accuracy {r['accuracy']:.4f} after {r['epochs']} epochs, {r['wall_s']:.0f} s",
               flush=True)
         if a.epochs is None and a.train is None:  # a smoke run with fewer epochs does not overwrite the table
-            # merge into what is on disk now: several runs (seeds, anchors) may follow one another
-            results = json.loads(OUT_JSON.read_text()) if OUT_JSON.is_file() else {}
-            results[key] = r
-            write_table(results)
+            merge_result(key, r)
     return 0
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lucidnet.training import shuffle_rng
+
 
 class FusedMLP:
     """Dense stack with sigmoid / relu hidden layers and a sigmoid or softmax output, trained by plain SGD.
@@ -157,7 +159,7 @@ class FusedMLP:
         """Train in place; returns the per-epoch loss (sample-weighted mean of the batch losses)."""
         n = X.shape[0]
         B = n if batch_size is None else batch_size
-        rng = np.random.default_rng(seed)
+        rng = shuffle_rng(seed)  # the order of lucidnet's fit(seed=seed)
         losses = []
         with np.errstate(over="ignore"):  # see ``step``: e^(−net) may overflow to inf, which is exact here
             return self._train(X, y, epochs, B, shuffle, rng, losses)

@@ -84,6 +84,23 @@ def test_a_changed_learning_rate_takes_effect_at_the_next_step():
     assert p[0].dtype == np.float32
 
 
+def test_fit_seed_shuffles_from_a_stream_of_its_own():
+    # Network(seed=s) draws its weights from default_rng(s); fit(seed=s) shuffles from a spawned child of s,
+    # so the first epoch's order is not made of the weights' random numbers (docs/accuracy.md: it cost accuracy)
+    from lucidnet.training import shuffle_rng
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(12, 2)), rng.normal(size=12)
+    assert not np.array_equal(shuffle_rng(7).permutation(12), np.random.default_rng(7).permutation(12))
+    net = _net(seed=7)
+    per_sample = [net.loss(X[i:i + 1], y[i:i + 1]) for i in range(12)]
+    seen = []
+    record = ln.LambdaCallback(on_batch_end=lambda state: seen.append(state.batch_loss))
+    # an lr so small that no weight moves: the batch losses then name the samples in the order visited
+    net.fit(X, y, epochs=1, batch_size=1, optimizer=ln.SGD(lr=1e-300), seed=7, callbacks=[record])
+    assert seen == [per_sample[i] for i in shuffle_rng(7).permutation(12)]
+
+
 def test_absent_biases_are_skipped():
     net = ln.Network([ln.Dense(3, 4, bias=False), ln.Dense(4, 1, bias=False)])
     assert [p.shape for p in net.parameters()] == [(3, 4), (4, 1)]

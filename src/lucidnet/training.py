@@ -45,7 +45,8 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     optimizer : Optimizer, registry name or config dict; default ``SGD(lr=0.1)``. Its state carries over when
         the same object is passed to several ``fit`` calls.
     shuffle : reshuffle the samples every epoch (mini-batch and per-sample modes)
-    seed : seeds the shuffling order; None draws it from ``net.rng``
+    seed : seeds the shuffling order (``shuffle_rng(seed)``, a stream independent of ``Network(seed=seed)``'s);
+        None draws it from ``net.rng``
     validation_data : (X_val, y_val) or (X_val, y_val, sample_weight_val)
     validation_split : fraction in [0, 1) of the samples, taken from the end before any shuffling, held out
     callbacks : Callback objects, called in order
@@ -95,7 +96,7 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
         cbs.append(watch)
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
-    rng = np.random.default_rng(seed) if seed is not None else net.rng
+    rng = shuffle_rng(seed) if seed is not None else net.rng
 
     n = len(x)
     bs = n if batch_size is None else min(batch_size, n)
@@ -168,6 +169,22 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     for cb in cbs:
         cb.on_train_end(state)
     return history
+
+
+#: the spawn key of fit's shuffling stream (see ``shuffle_rng``)
+SHUFFLE_STREAM = 1
+
+
+def shuffle_rng(seed: int) -> np.random.Generator:
+    """The generator of ``fit(..., seed=seed)``'s shuffles: a child of ``seed`` (NumPy's ``SeedSequence``
+    spawning), independent of the stream that ``Network(..., seed=seed)`` draws its weights from.
+
+    Both from ``default_rng(seed)`` would replay the random numbers of the initial weights as the first
+    epoch's order. The two would not be independent, and it shows: trained that way, Nielsen's 784-30-10
+    network ended 0.03-0.44 points of MNIST test accuracy lower in each of 10 seeds out of 10
+    (docs/accuracy.md). The same seed in both places is what users write, so the streams are kept apart here.
+    """
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SHUFFLE_STREAM,)))
 
 
 def _diverged(e: float, epoch: int, state: TrainState, opt: Optimizer, history: History) -> None:
