@@ -73,6 +73,27 @@ def test_layers_taken_over_by_another_network_leave_the_first_one_training_corre
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_network_trains_its_own_weights(how):
+    # a copy's arrays have memory of their own: it lays them out in a vector of its own, and trains exactly as
+    # the original does, without touching the original
+    import copy
+    import pickle
+
+    X, y = _xor()
+    net = _net()
+    twin = copy.deepcopy(net) if how == "deepcopy" else pickle.loads(pickle.dumps(net))
+    before = net.get_weights()
+    assert twin._flat() is not None and twin.layers[0].W.base is twin._theta
+    twin.fit(X, y, epochs=3, optimizer=ln.SGD(lr=0.5))
+    net_ref = _net()
+    net_ref.fit(X, y, epochs=3, optimizer=ln.SGD(lr=0.5))
+    for a, b in zip(twin.parameters(), net_ref.parameters()):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(net.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_a_changed_learning_rate_takes_effect_at_the_next_step():
     # SGD keeps η as a 0-d array per dtype; setting lr must replace it
     p, g = [np.array([1.0], dtype=np.float32)], [np.array([1.0], dtype=np.float32)]

@@ -111,9 +111,16 @@ class Network:
         """([θ], [∂E/∂θ]) while every parameter still is its view of θ, else None (say a layer joined another
         network, which re-initialised it)."""
         params = self.parameters()
-        if len(params) != len(self._packed) or any(p is not q for p, q in zip(params, self._packed)):
+        if len(params) != len(self._packed) or any(p is not q or p.base is not self._theta
+                                                    for p, q in zip(params, self._packed)):
             return None
         return [self._theta], [self._grad]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # pickle and copy.deepcopy give each array its own memory, so the views of θ are views no more: lay
+        # the copied values out in a vector of the copy's own
+        self.__dict__.update(state)
+        self._pack()
 
     def _check_output(self) -> None:
         out = self.layers[-1]
