@@ -1,6 +1,7 @@
 """One (workload, implementation) measurement in a fresh process; prints one JSON line.
 
     python -m benchmarks.worker --workload mnist128 --impl fused --threads 2 --repeats 5 [--quick]
+    python -m benchmarks.worker --workload xor --impl lucidnet,fused --paired --threads 1 --repeats 7
 
 The BLAS / OpenMP thread variables are set before NumPy is first imported, which is why this is a
 separate process per pair; the process's peak RSS (``ru_maxrss``) is then that implementation's alone.
@@ -110,6 +111,38 @@ def measure(w, impl: str, threads: int, repeats: int, warm_up_s: float = WARM_UP
     }
 
 
+def measure_paired(w, impls_: list[str], threads: int, repeats: int, warm_up_s: float = WARM_UP_S) -> dict:
+    """Time ``repeats`` rounds in which each of ``impls_`` trains once, in one process, the order alternating
+    from round to round. Each round's ratio is then taken within seconds: a slow spell of the machine that
+    outlasts a round slows both sides of it alike, which separate processes minutes apart cannot promise."""
+    from benchmarks import impls
+    from benchmarks.workloads import initial_weights, make_data
+
+    X, y, _ = make_data(w)
+    trainers = {name: impls.make(name, w, initial_weights(w), threads, X.shape[0]) for name in impls_}
+    for trainer in trainers.values():
+        if hasattr(trainer, "prime"):
+            trainer.prime(X, y)
+    t_end = time.perf_counter() + warm_up_s
+    while True:
+        for trainer in trainers.values():
+            trainer.reset()
+            trainer.train(X, y, max(1, w.epochs // 10) if w.unit == "step" else w.epochs)
+        if time.perf_counter() >= t_end:
+            break
+    times: dict[str, list[float]] = {name: [] for name in impls_}
+    for k in range(repeats):
+        for name in impls_ if k % 2 == 0 else impls_[::-1]:
+            trainers[name].reset()
+            gc.collect()
+            gc.disable()
+            t0 = time.perf_counter()
+            trainers[name].train(X, y, w.epochs)
+            times[name].append(time.perf_counter() - t0)
+            gc.enable()
+    return {"paired": times, "divisor": w.steps_per_epoch(X.shape[0]) * w.epochs if w.unit == "step" else w.epochs}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--workload", required=True)
@@ -117,6 +150,8 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--paired", action="store_true",
+                   help="--impl names several implementations (a,b): time them in turns in this one process")
     a = p.parse_args(argv)
     set_threads(a.threads)
     result = {"workload": a.workload, "impl": a.impl, "threads": a.threads}
@@ -129,8 +164,12 @@ def main(argv=None) -> int:
             from benchmarks.workloads import WORKLOADS, quick
 
             w = WORKLOADS[a.workload]
-            result.update(measure(quick(w) if a.quick else w, a.impl, a.threads, a.repeats,
-                                  warm_up_s=0.0 if a.quick else WARM_UP_S))
+            if a.paired:
+                result.update(measure_paired(quick(w) if a.quick else w, a.impl.split(","), a.threads, a.repeats,
+                                             warm_up_s=0.0 if a.quick else WARM_UP_S))
+            else:
+                result.update(measure(quick(w) if a.quick else w, a.impl, a.threads, a.repeats,
+                                      warm_up_s=0.0 if a.quick else WARM_UP_S))
     except ImportError as exc:
         result["error"] = f"not installed: {exc.name or exc}"
     except Exception as exc:  # noqa: BLE001 - reported in the table, never lost

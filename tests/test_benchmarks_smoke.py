@@ -7,7 +7,9 @@ benchmarks/RESULTS.md would compare different work.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -112,7 +114,12 @@ def test_the_command_writes_a_results_table(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "| gender | lucidnet |" in text and "| gender | hand-fused NumPy |" in text
     assert "NumPy" in text and "threads" in text
-    assert "| gender | hand-fused NumPy |" in text.split("## Targets")[1]
+    target_row = [line for line in text.split("## Targets")[1].splitlines() if line.startswith("| gender |")][0]
+    paired = target_row.split("|")[5].strip()  # the ratio of the turns taken in one process: "0.91 (0.91–0.91)"
+    assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)", paired), target_row
+    raw = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    lucid = [r for r in raw["results"] if r["workload"] == "gender" and r["impl"] == "lucidnet"][0]
+    assert len(lucid["paired_times"]["lucidnet"]) == len(lucid["paired_times"]["fused"]) == 1
 
 
 def test_unknown_workload_is_a_clear_error(capsys):
