@@ -121,10 +121,10 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
                 elif order is None:
                     xb, tb = x[start:start + bs], t[start:start + bs]
                     wb = None if w is None else w[start:start + bs]
-                else:
-                    idx = order[start:start + bs]
-                    xb, tb = x[idx], t[idx]
-                    wb = None if w is None else w[idx]
+                else:  # np.take copies the rows that x[idx] would: as fast for wide rows, and 2-4x faster for
+                    idx = order[start:start + bs]  # narrow ones such as one-hot targets (10 floats per row)
+                    xb, tb = np.take(x, idx, axis=0), np.take(t, idx, axis=0)
+                    wb = None if w is None else np.take(w, idx)
                 e = backprop(xb, tb, wb, True)
                 if not math.isfinite(e):
                     for cb in cbs:  # e.g. EarlyStopping restores its best weights
