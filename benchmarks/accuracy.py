@@ -343,8 +343,9 @@ def main(argv=None) -> int:
         from benchmarks.accuracy_torch import run_anchor_torch, supports
 
         for x in names:
-            if supports(ANCHORS[x]):
-                p.error(f"--impl torch cannot train {x}: {supports(ANCHORS[x])}")
+            why = supports(ANCHORS[x])
+            if why:
+                p.error(f"--impl torch cannot train {x}: {why}")
         try:
             import torch  # noqa: F401
         except ImportError:

@@ -162,23 +162,19 @@ class FusedMLP:
         rng = shuffle_rng(seed)  # the order of lucidnet's fit(seed=seed)
         losses = []
         with np.errstate(over="ignore"):  # see ``step``: e^(−net) may overflow to inf, which is exact here
-            return self._train(X, y, epochs, B, shuffle, rng, losses)
-
-    def _train(self, X, y, epochs, B, shuffle, rng, losses):
-        n = X.shape[0]
-        for _ in range(epochs):
-            total = 0.0
-            order = rng.permutation(n) if shuffle else None
-            for s in range(0, n, B):
-                e = min(s + B, n)
-                if e - s == n:  # full batch: the arrays themselves
-                    x, t = X, y
-                elif shuffle:
-                    # X[idx] copies the batch; np.take(X, idx, axis=0, out=buffer) measured 40% slower here
-                    idx = order[s:e]
-                    x, t = X[idx], y[idx]
-                else:
-                    x, t = X[s:e], y[s:e]
-                total += self.step(x, t) * (e - s)
-            losses.append(total / n)
+            for _ in range(epochs):
+                total = 0.0
+                order = rng.permutation(n) if shuffle else None
+                for s in range(0, n, B):
+                    e = min(s + B, n)
+                    if e - s == n:  # full batch: the arrays themselves
+                        x, t = X, y
+                    elif shuffle:
+                        # X[idx] copies the batch; np.take(X, idx, axis=0, out=buffer) measured 40% slower here
+                        idx = order[s:e]
+                        x, t = X[idx], y[idx]
+                    else:
+                        x, t = X[s:e], y[s:e]
+                    total += self.step(x, t) * (e - s)
+                losses.append(total / n)
         return losses

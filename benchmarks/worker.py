@@ -133,13 +133,9 @@ def measure_paired(w, impls_: list[str], threads: int, repeats: int, warm_up_s: 
     times: dict[str, list[float]] = {name: [] for name in impls_}
     for k in range(repeats):
         for name in impls_ if k % 2 == 0 else impls_[::-1]:
-            trainers[name].reset()
-            gc.collect()
-            gc.disable()
-            t0 = time.perf_counter()
-            trainers[name].train(X, y, w.epochs)
-            times[name].append(time.perf_counter() - t0)
-            gc.enable()
+            trainer = trainers[name]
+            trainer.reset()
+            times[name] += _timed(lambda t=trainer: t.train(X, y, w.epochs), 1)[0]
     return {"paired": times, "divisor": w.steps_per_epoch(X.shape[0]) * w.epochs if w.unit == "step" else w.epochs}
 
 

@@ -37,12 +37,8 @@ class History:
         self.interrupted = False
 
     def append(self, logs: dict[str, float]) -> None:
-        history = self.history
         for key, value in logs.items():
-            values = history.get(key)
-            if values is None:
-                values = history[key] = []
-            values.append(float(value))
+            self.history.setdefault(key, []).append(float(value))
 
     @property
     def epochs(self) -> int:

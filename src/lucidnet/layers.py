@@ -193,7 +193,7 @@ class Dense(Layer):
         self.delta = delta
         x, gW = self.x, self._grad_W_out
         try:  # into the network's gradient vector (Network._pack), when this layer is in one
-            self.grad_W = np.dot(x.T, delta, out=gW) if gW is not None else np.dot(x.T, delta)
+            self.grad_W = np.dot(x.T, delta, out=gW)
         except ValueError:  # called by hand with another dtype than the network's: a fresh array
             self.grad_W = np.dot(x.T, delta)
             gW = None

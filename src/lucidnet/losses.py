@@ -131,7 +131,7 @@ class HalfSSE(Loss):
 
     def value_and_gradient(self, o, y, w=None):
         d = o - y
-        g = d if w is None else d * w[:, None]  # _rows, inlined: this is the lessons' loss, on tiny arrays
+        g = _rows(d, w)
         return 0.5 * float(np.vdot(g, d)), g
 
 
@@ -275,7 +275,12 @@ class CrossEntropy(Loss):
         return float(e.sum() if w is None else np.dot(w, e)) / net.shape[0]
 
     def delta_from_net(self, net, o, y, w=None):
-        d = o * y.sum(axis=1, keepdims=True)
+        return self._delta(o, y, y.sum(axis=1), w)
+
+    @staticmethod
+    def _delta(o, y, ys, w):
+        """δ = (o·Σ_k y_k − y)/n, given the row sums ``ys`` (n,) of y."""
+        d = o * ys[:, None]
         d -= y
         d *= 1 / d.shape[0]
         return _rows(d, w)
@@ -293,10 +298,7 @@ class CrossEntropy(Loss):
         lse = net[rows, k] - np.log(o[rows, k])
         ys = y.sum(axis=1)  # 1 for class labels; the total mass of probability rows
         e = lse * ys - np.einsum("ij,ij->i", y, net)  # one value per sample
-        d = o * ys[:, None]
-        d -= y
-        d *= 1 / n
-        return float(e.sum() if w is None else np.dot(w, e)) / n, _rows(d, w)
+        return float(e.sum() if w is None else np.dot(w, e)) / n, self._delta(o, y, ys, w)
 
 
 def one_hot(indices: np.ndarray, n_classes: int, dtype: Any = np.float64) -> np.ndarray:

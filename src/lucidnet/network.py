@@ -234,10 +234,8 @@ class Network:
 
     def _backprop(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None, training: bool) -> float:
         """Forward and backward pass; every layer then holds its δ and gradients. Returns E."""
+        o = self._forward(x, training)
         layers = self.layers
-        o = x
-        for layer in layers:  # self._forward, inlined: on the lessons' networks a call is a tenth of a layer
-            o = layer.forward(o, training)
         out = layers[-1]
         last = len(layers) - 1
         loss = self.loss_fn

@@ -129,7 +129,6 @@ class SGD(Optimizer):
         for p, g in zip(params, grads):
             p -= self._eta(p.dtype) * g
 
-
     def _update(self, i, p, g):
         if self.weight_decay:
             g = g + self.weight_decay * p
@@ -141,7 +140,7 @@ class SGD(Optimizer):
                 b *= self.momentum
                 b += g
             g = g + self.momentum * b if self.nesterov else b
-        p -= self.lr * g
+        p -= self._eta(p.dtype) * g
 
 
 class Adam(Optimizer):
