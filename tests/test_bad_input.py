@@ -145,7 +145,7 @@ def test_sample_weight_checks(net):
 
 
 def test_large_finite_inputs_are_not_mistaken_for_infinity():
-    from lucidnet.errors import as_2d_array
+    from lucidnet.checks import as_2d_array
 
     X = np.array([[1e308, 1e308], [-1e308, 1.0]])  # the sum overflows; every value is finite
     np.testing.assert_array_equal(as_2d_array("X", X, np.dtype(np.float64)), X)
@@ -158,7 +158,7 @@ def test_large_finite_inputs_are_not_mistaken_for_infinity():
 
 
 def test_integer_inputs_are_cast_without_a_finite_check():
-    from lucidnet.errors import as_2d_array
+    from lucidnet.checks import as_2d_array
 
     X = np.array([[0, 255], [7, 1]], dtype=np.uint8)  # e.g. raw MNIST pixels
     out = as_2d_array("X", X, np.dtype(np.float32))

@@ -11,6 +11,7 @@
 [0, 1, 1, 0]
 """
 
+from ._version import __version__
 from .activations import (
     ACTIVATIONS,
     ELU,
@@ -42,8 +43,6 @@ from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
 from .preprocessing import LabelEncoder, Standardizer, one_hot
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Diagnostics",

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .errors import check_int, check_positive
+from .checks import check_int, check_positive
 from .registry import Configurable, from_spec
 
 

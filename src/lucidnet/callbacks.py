@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import check_int, check_positive
+from .checks import check_int, check_positive
 
 if TYPE_CHECKING:
     from .network import Network

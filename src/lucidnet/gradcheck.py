@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import check_positive
+from .checks import check_positive
 
 if TYPE_CHECKING:
     from .network import Network

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .errors import unknown_name
+from .checks import unknown_name
 
 
 class Initializer:

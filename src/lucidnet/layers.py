@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .activations import Activation, get_activation
-from .errors import check_finite, check_int, check_positive
+from .checks import check_finite, check_int, check_positive
 from .initializers import Initializer, get_initializer
 
 

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .activations import Activation, Sigmoid, Softmax
-from .errors import as_numeric, check_positive
+from .checks import as_numeric, check_positive
 from .registry import Configurable, from_spec
 
 

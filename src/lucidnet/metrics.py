@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import unknown_name
+from .checks import unknown_name
 
 
 def _labels(a: Any) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import as_2d_array, check_positive
+from .checks import as_2d_array, check_positive
 from .layers import Dense, Layer, layer_from_config
 from .losses import Loss, get_loss
 

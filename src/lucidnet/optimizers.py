@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import check_positive
+from .checks import check_positive
 from .registry import Configurable, from_spec
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import as_2d_array
+from .checks import as_2d_array
 from .losses import one_hot
 
 __all__ = ["LabelEncoder", "Standardizer", "one_hot"]

@@ -9,7 +9,7 @@ import inspect
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from .errors import unknown_name
+from .checks import unknown_name
 
 T = TypeVar("T", bound="Configurable")
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import ModelFileError
+
 __all__ = ["ModelFileError", "atomic_write", "read_safetensors", "write_safetensors"]
 
 PathLike = str | os.PathLike[str]
@@ -49,10 +51,6 @@ _DTYPES: dict[str, np.dtype] = {
 _DTYPE_NAMES = {v.newbyteorder("<") if v.itemsize > 1 else v: k for k, v in _DTYPES.items()}
 # A lucidnet header is a few kB even with a long history; safetensors itself caps headers at 100 MB.
 _MAX_HEADER = 100 * 1024 * 1024
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be loaded: truncated, corrupted, foreign, or from a newer lucidnet."""
 
 
 # --------------------------------------------------------------------------------------- atomic writes

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from .callbacks import Callback, TrainState
-from .errors import check_int, check_positive
+from .checks import check_int, check_positive
 
 
 class StepLR(Callback):

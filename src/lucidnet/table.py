@@ -16,13 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from .errors import DataError
+
 __all__ = ["DataError", "PathLike", "Table"]
 
 PathLike = str | os.PathLike[str]
-
-
-class DataError(ValueError):
-    """A data file that cannot be read as asked: the message names the file, the place and the fix."""
 
 
 def _file(path: PathLike, what: str = "a file") -> Path:

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import check_positive
+from .checks import check_positive
 from .explain import configure_explain_parser, run_explain
 from .layers import Dense
 from .trace_text import _Text

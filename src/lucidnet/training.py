@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .callbacks import Callback, EarlyStopping, History, TrainState
-from .errors import TrainingDivergedError, check_int
+from .checks import check_int
+from .errors import TrainingDivergedError
 from .metrics import get_metric
 from .optimizers import SGD, Optimizer, get_optimizer
 

@@ -180,6 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return str(__version__)
