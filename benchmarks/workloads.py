@@ -151,13 +151,13 @@ def make_data(w: Workload):
     elif w.data == "house":
         # the lessons' ten sales (price per square metre, bedrooms → sold price): z-scored inputs, the price
         # scaled into (0.1, 0.9) for the sigmoid output unit
-        from lucidnet.datasets import load
+        from lucidnet.data.datasets import load
 
         data = load("house_prices")
         raw, price = data.X, data.y.reshape(-1)
         X = ((raw - raw.mean(0)) / raw.std(0)).astype(w.dtype)
         y = ((price - price.min()) / (price.max() - price.min()) * 0.8 + 0.1).astype(w.dtype)[:, None]
-        source = "the 10 sales of lucidnet.datasets.house_prices"
+        source = "the 10 sales of lucidnet.data.datasets.house_prices"
     else:
         raise ValueError(f"unknown data set {w.data!r}")
     if w.n_samples is not None and w.n_samples < len(X):

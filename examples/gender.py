@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from lucidnet import SGD, Dense, LambdaCallback, Network
-from lucidnet.datasets import gender_inputs, load
+from lucidnet.data.datasets import gender_inputs, load
 from lucidnet.neuron import Neuron, network_from_neurons
 
 

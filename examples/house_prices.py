@@ -22,7 +22,7 @@ import numpy as np
 from _common import plot_curves, pyplot
 
 from lucidnet import SGD, Dense, Network, Standardizer, gradcheck
-from lucidnet.datasets import load
+from lucidnet.data.datasets import load
 
 EPOCHS, LR = 500, 0.05
 

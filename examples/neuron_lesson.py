@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from lucidnet import SGD, Dense, Network
-from lucidnet.datasets import load
+from lucidnet.data.datasets import load
 from lucidnet.neuron import Neuron, network_from_neurons
 from lucidnet.trace import trace
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from lucidnet import SGD, Dense, Network
-from lucidnet.datasets import load
+from lucidnet.data.datasets import load
 
 
 def build(seed: int) -> Network:

@@ -23,7 +23,7 @@ import numpy as np
 from _common import plot_curves
 
 from lucidnet import SGD, Dense, Network
-from lucidnet.datasets import load
+from lucidnet.data.datasets import load
 from lucidnet.diagnostics import Diagnostics
 from lucidnet.io import save_txt
 

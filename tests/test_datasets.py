@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lucidnet import datasets
-from lucidnet.datasets import DATASETS, GENERATORS, Dataset, gender_inputs, list_datasets, load
+from lucidnet.data import datasets
+from lucidnet.data.datasets import DATASETS, GENERATORS, Dataset, gender_inputs, list_datasets, load
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

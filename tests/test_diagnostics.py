@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lucidnet import SGD, Dense, Network, TrainingDivergedError
-from lucidnet.datasets import load
+from lucidnet.data.datasets import load
 from lucidnet.diagnostics import FINDINGS, Diagnostics, DiagnosticsReport, Finding, diagnose
 
 

@@ -118,7 +118,7 @@ def test_xor_tanh_seed_counts():
 
 
 def _xor():
-    from lucidnet.datasets import load
+    from lucidnet.data.datasets import load
 
     return load("xor_ordered")
 
@@ -140,7 +140,7 @@ def test_house_prices_scipy_check_grad(house_prices_run):
 def test_house_prices_same_loss_curve_in_pytorch(torch):
     hp = example("house_prices")
     from lucidnet import SGD, Standardizer
-    from lucidnet.datasets import load
+    from lucidnet.data.datasets import load
 
     X, price = load("house_prices")
     Xs = Standardizer().fit(X).transform(X)

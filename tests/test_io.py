@@ -13,6 +13,7 @@ import pytest
 from conftest import require
 
 import lucidnet as ln
+from lucidnet.data.preprocessing import Standardizer
 from lucidnet.io import (
     FORMAT_VERSION,
     ModelBundle,
@@ -28,7 +29,6 @@ from lucidnet.io import (
     save_txt,
     write_safetensors,
 )
-from lucidnet.preprocessing import Standardizer
 
 
 def small_nets():

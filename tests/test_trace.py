@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from lucidnet import Dense, Network
-from lucidnet.trace import Trace, configure_explain_parser, run_explain, trace
+from lucidnet.cli.explain import configure_explain_parser, run_explain
+from lucidnet.trace import Trace, trace
 
 CASES = [  # (hidden activations, output activation, loss, targets kind)
     (["sigmoid"], "sigmoid", "half_sse", "real"),

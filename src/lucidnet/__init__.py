@@ -11,6 +11,7 @@
 [0, 1, 1, 0]
 """
 
+from . import _moved  # noqa: F401  (the 0.1 module paths, deprecated)
 from ._version import __version__
 from .activations import (
     ACTIVATIONS,
@@ -30,6 +31,7 @@ from .activations import (
 )
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
 from .data import load_mnist, read_idx
+from .data.preprocessing import LabelEncoder, Standardizer, one_hot
 from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
@@ -41,7 +43,6 @@ from .metrics import METRICS
 from .network import Network
 from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
-from .preprocessing import LabelEncoder, Standardizer, one_hot
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 
 __all__ = [

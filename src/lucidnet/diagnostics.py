@@ -55,7 +55,7 @@ FINDINGS: dict[str, tuple[str, str]] = {
     ),
     "saturated_units": (
         "where σ(net) is near 0 or 1 (tanh near ±1) φ'(net) ≈ 0, so δ and every gradient through the unit vanish",
-        ("scale the inputs (lucidnet.preprocessing.Standardizer), start from smaller weights "
+        ("scale the inputs (lucidnet.data.preprocessing.Standardizer), start from smaller weights "
         "(init='glorot_uniform'), lower η"),
     ),
     "dead_relus": (

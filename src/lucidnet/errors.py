@@ -36,3 +36,19 @@ class DataError(ValueError):
 
 class ModelFileError(ValueError):
     """A model file that cannot be loaded: truncated, corrupted, foreign, or from a newer lucidnet."""
+
+
+#: validators that lived here in lucidnet 0.1 and moved to lucidnet.checks (the old path goes in 0.3)
+_MOVED_TO_CHECKS = ("as_2d_array", "as_numeric", "check_finite", "check_int", "check_positive", "unknown_name")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_CHECKS:
+        import warnings
+
+        from . import checks
+
+        warnings.warn(f"lucidnet.errors.{name} moved to lucidnet.checks in lucidnet 0.2; the old path goes in 0.3",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(checks, name)
+    raise AttributeError(f"module 'lucidnet.errors' has no attribute {name!r}")

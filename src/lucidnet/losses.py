@@ -314,7 +314,7 @@ def one_hot(indices: np.ndarray, n_classes: int, dtype: Any = np.float64) -> np.
 
 
 def _as_numeric(name: str, a: Any) -> np.ndarray:
-    arr = as_numeric(name, a, hint="; encode class labels as 0 … K−1 first (lucidnet.preprocessing.LabelEncoder)")
+    arr = as_numeric(name, a, hint="; encode class labels as 0 … K−1 first (lucidnet.data.preprocessing.LabelEncoder)")
     if arr.ndim == 0 or arr.ndim > 2:
         raise ValueError(f"{name} must be 1-D or 2-D, got shape {arr.shape}")
     return arr

@@ -287,12 +287,6 @@ class Network:
 
         return trace(self, X, y, lr=lr)
 
-    def save(self, path: Any, **extra: Any) -> Any:
-        """Write this network to a ``.safetensors`` model file, atomically; see ``lucidnet.io.save_model``."""
-        from .io import save_model
-
-        return save_model(self, path, **extra)
-
     # ----------------------------------------------------------------- description
     def get_config(self) -> dict[str, Any]:
         """A JSON-able description of the architecture (no weights)."""

@@ -11,13 +11,9 @@ reads what each layer stored (``x``, ``net``, ``o``, ``delta``, ``grad_W``, ``gr
 follow the lessons: layers and units count from 1, and w_0j is the bias b_j (its input o_0 = 1), so weight
 (ℓ, i, j) is ``trace.layers[ℓ-1].W[i-1, j-1]``. Samples are rows and count from 0.
 
-Where each part lives (every name is importable from here as well):
-
-- here: :func:`trace`, which runs the step, and its record, :class:`Trace` with one :class:`LayerTrace` per
-  Dense layer;
-- :mod:`lucidnet.trace_text`: the text of :meth:`Trace.to_text`, the step in the lessons' notation;
-- :mod:`lucidnet.explain`: the ``lucidnet explain`` command (:func:`configure_explain_parser`,
-  :func:`run_explain`).
+Here: :func:`trace`, which runs the step, and its record, :class:`Trace` with one :class:`LayerTrace` per Dense
+layer. :mod:`lucidnet.trace_text` writes the text of :meth:`Trace.to_text`, the step in the lessons' notation;
+the ``lucidnet explain`` command (:mod:`lucidnet.cli.explain`) prints it.
 
 >>> import numpy as np
 >>> from lucidnet import Dense, Network
@@ -35,11 +31,10 @@ from typing import Any
 import numpy as np
 
 from .checks import check_positive
-from .explain import configure_explain_parser, run_explain
 from .layers import Dense
 from .trace_text import _Text
 
-__all__ = ["LayerTrace", "Trace", "configure_explain_parser", "run_explain", "trace"]
+__all__ = ["LayerTrace", "Trace", "trace"]
 
 
 @dataclass(frozen=True, eq=False)

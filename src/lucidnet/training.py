@@ -193,7 +193,7 @@ def _diverged(e: float, epoch: int, state: TrainState, opt: Optimizer, history: 
     raise TrainingDivergedError(
         f"the loss became {e} at epoch {epoch + 1}, step {state.step + 1}: training diverged. "
         f"Lower the learning rate (now {opt.lr:g}; try {opt.lr / 10:g}), standardise the inputs "
-        "(lucidnet.preprocessing.Standardizer), or start from smaller weights (init='glorot_uniform'). "
+        "(lucidnet.data.preprocessing.Standardizer), or start from smaller weights (init='glorot_uniform'). "
         "The network keeps the weights of the last step with a finite loss.",
         history=history,
     )

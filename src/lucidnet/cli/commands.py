@@ -57,7 +57,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def evaluate_model(bundle: ModelBundle, table: Table) -> dict[str, Any]:
     """Loss and metrics of ``bundle`` on a labelled table: accuracy and confusion matrix, or R², MAE, RMSE."""
     from .. import metrics
-    from ..preprocessing import one_hot
+    from ..data.preprocessing import one_hot
 
     pre, net = bundle.preprocessing, bundle.network
     assert table.y is not None
@@ -161,7 +161,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         if pre.classes is not None and net.n_out == 1:
             t = t.astype(np.float64).reshape(-1, 1)
         elif pre.classes is not None and net.loss_fn.name != "cross_entropy":
-            from ..preprocessing import one_hot
+            from ..data.preprocessing import one_hot
 
             t = one_hot(t, net.n_out, np.float64)
     elif args.dataset:
@@ -183,7 +183,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
-    from .. import datasets
+    from ..data import datasets
 
     rows = datasets.list_datasets()
     w = max(len(r[0]) for r in rows)

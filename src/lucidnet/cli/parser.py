@@ -6,8 +6,8 @@ import argparse
 from typing import NoReturn
 
 from ..playground import configure_playground_parser, run_playground  # the standard library only
-from ..trace import configure_explain_parser, run_explain
 from .commands import cmd_datasets, cmd_evaluate, cmd_export, cmd_gradcheck, cmd_plot, cmd_predict
+from .explain import configure_explain_parser, run_explain
 from .options import DEFAULT_DATASET, DEFAULT_OUT
 from .status import EXIT_USAGE
 from .train import cmd_train

@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from ..data import Table, read_for_model, read_table
-from ..io import ModelBundle, Preprocessing, _label
+from ..data.preprocessing import Preprocessing, as_label
+from ..data.tasks import infer_task
+from ..io import ModelBundle
 from .options import DEFAULT_DATASET, TRAIN_DEFAULTS, _spec_name
 from .status import CliError
 
@@ -21,7 +23,7 @@ def _load_training_table(opts: dict[str, Any]) -> tuple[Table, str | None]:
         if isinstance(target, str) and target.lstrip("-").isdigit():
             target = int(target)
         return read_table(opts["data"], target=target, labels=opts["labels"]), None
-    from .. import datasets
+    from ..data import datasets
 
     name = opts["dataset"] or DEFAULT_DATASET
     if name not in datasets.DATASETS:
@@ -33,24 +35,6 @@ def _load_training_table(opts: dict[str, Any]) -> tuple[Table, str | None]:
     return Table(
         np.asarray(ds.X, dtype=np.float64), y, list(ds.feature_names), target, f"data set {name}"
     ), ds.task
-
-
-def _infer_task(y: np.ndarray, forced: str, hint: str | None) -> tuple[str, str | None]:
-    """(task, a note for the user or None)."""
-    if forced != "auto":
-        return forced, None
-    if hint is not None:
-        return hint, None
-    if y.dtype == object or y.dtype.kind in "biuUS":
-        return "classification", None
-    if y.ndim == 1 and np.all(y == np.round(y)):
-        k = len(np.unique(y))
-        if k <= 10:
-            return (
-                "classification",
-                f"target has {k} integer values: treated as classes (--task regression to change)",
-            )
-    return "regression", None
 
 
 @dataclass
@@ -67,11 +51,11 @@ class _Prepared:
 
 def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: list[str]) -> _Prepared:
     """Split, fit the standardizer and label encoding on the training rows, encode the targets."""
-    from ..preprocessing import Standardizer, one_hot
+    from ..data.preprocessing import Standardizer, one_hot
 
     assert table.y is not None
     X, y = table.X, np.asarray(table.y)
-    task, note = _infer_task(y, opts["task"], task_hint)
+    task, note = infer_task(y, opts["task"], task_hint)
     if note:
         notes.append(note)
     n = len(X)
@@ -87,7 +71,7 @@ def _prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: l
         pre.x_scaler = Standardizer().fit(X[tr])
     multi_label = task == "classification" and y.ndim == 2
     if task == "classification" and not multi_label:
-        labels = [_label(v) for v in y]
+        labels = [as_label(v) for v in y]
         kinds = {type(v) for v in labels}
         classes = (
             sorted(set(labels), key=lambda v: (str(type(v)), v)) if len(kinds) > 1 else sorted(set(labels))
@@ -131,7 +115,7 @@ def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: 
     """A data file for the model, or a built-in data set by name (when no file has that name)."""
     pre = bundle.preprocessing
     if not os.path.exists(path):
-        from .. import datasets
+        from ..data import datasets
 
         if path in datasets.DATASETS:
             seed = ((bundle.options or {}).get("train") or {}).get("seed", 0)

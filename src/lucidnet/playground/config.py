@@ -20,8 +20,8 @@ _LABELS = {"xor2d": "Exclusive or", "gauss": "Gaussian", "multi_gaussian": "Mult
 
 @lru_cache(maxsize=1)
 def builtin_datasets() -> dict[str, tuple[str, str]]:
-    """The 2-D generators of :mod:`lucidnet.datasets`: name -> (task, label on the page)."""
-    from lucidnet import datasets
+    """The 2-D generators of :mod:`lucidnet.data.datasets`: name -> (task, label on the page)."""
+    from lucidnet.data import datasets
 
     return {
         name: (datasets.load(name, n=4, seed=0).task, _LABELS.get(name, name.replace("_", " ").capitalize()))

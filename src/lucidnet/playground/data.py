@@ -1,4 +1,4 @@
-"""The playground's points: a built-in data set from :mod:`lucidnet.datasets`, or an uploaded CSV file.
+"""The playground's points: a built-in data set from :mod:`lucidnet.data.datasets`, or an uploaded CSV file.
 
 Uploads are parsed in memory (nothing is written to disk); their two drawn columns and a numeric target
 are standardised so that one learning rate suits any units.
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from lucidnet.data.tasks import infer_task
 from lucidnet.playground.config import Limits, PlaygroundConfig, PlaygroundError
 
 
@@ -141,7 +142,7 @@ def _split(
 
 def builtin_points(config: PlaygroundConfig) -> Points:
     """Generate a built-in data set with the configuration's size, noise (percent), seed and train/test ratio."""
-    from lucidnet import datasets
+    from lucidnet.data import datasets
 
     ds = datasets.load(config.dataset, n=config.n_points, noise=config.noise / 100, seed=config.seed)
     problem = ds.task
@@ -178,15 +179,14 @@ def upload_points(config: PlaygroundConfig, upload: Upload) -> Points:
             )
     if config.target in (config.x1, config.x2):
         raise PlaygroundError(f"the target {config.target!r} cannot also be a drawn feature")
-    from lucidnet.preprocessing import Standardizer
+    from lucidnet.data.preprocessing import Standardizer
 
     x_scaler = Standardizer()
     p = x_scaler.fit_transform(np.column_stack([upload.values[config.x1], upload.values[config.x2]]))
     t = upload.values[config.target]
     problem = config.problem
     if problem == "auto":
-        few = t.dtype.kind == "f" and len(np.unique(t)) <= 10 and np.all(t == np.round(t))
-        problem = "classification" if t.dtype.kind != "f" or few else "regression"
+        problem, _ = infer_task(t)
     classes: list[Any] = []
     y_scaler = None
     if problem == "classification":

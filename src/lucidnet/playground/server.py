@@ -63,7 +63,7 @@ def _require_web() -> None:
 @lru_cache(maxsize=1)
 def previews(n: int = 160) -> dict[str, list[list[float]]]:
     """A few noise-free points of each built-in data set, for the page's data set buttons."""
-    from lucidnet import datasets
+    from lucidnet.data import datasets
 
     out = {}
     for name, (task, _) in builtin_datasets().items():

@@ -97,7 +97,7 @@ class Session:
         if self.points.problem == "regression":
             return y.astype(np.float64).reshape(-1, 1)
         if self.loss_name == "cross_entropy":
-            from lucidnet.preprocessing import one_hot
+            from lucidnet.data.preprocessing import one_hot
 
             return np.asarray(one_hot(y.astype(np.int64), self.n_classes, np.float64))
         return y.astype(np.float64).reshape(-1, 1)

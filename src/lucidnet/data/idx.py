@@ -2,7 +2,7 @@
 
 :func:`read_idx` reads one file; :func:`read_idx_pair` an images file and its labels file; :func:`load_mnist`
 the training or test half of MNIST from its folder, which :func:`find_mnist` locates. Bad input raises
-:class:`~lucidnet.table.DataError` naming the file and what is wrong with it.
+:class:`~lucidnet.data.table.DataError` naming the file and what is wrong with it.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from .table import DataError, PathLike, _file
+from .table import DataError, PathLike, existing_file
 
 __all__ = ["find_mnist", "load_mnist", "read_idx", "read_idx_pair"]
 
 # IDX (LeCun's MNIST format): 2 zero bytes, a type code, the number of dimensions, then one big-endian
 # uint32 per dimension, then the values in C order, big-endian.
-_IDX_DTYPES: dict[int, np.dtype[Any]] = {
+IDX_DTYPES: dict[int, np.dtype[Any]] = {
     0x08: np.dtype(">u1"),
     0x09: np.dtype(">i1"),
     0x0B: np.dtype(">i2"),
@@ -30,14 +30,14 @@ _IDX_DTYPES: dict[int, np.dtype[Any]] = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
-_GZIP_MAGIC = b"\x1f\x8b"
+GZIP_MAGIC = b"\x1f\x8b"
 # An MNIST image file is 47 MB; this bound only stops a corrupt header from asking for absurd memory.
 _IDX_MAX_BYTES = 1 << 34
 
 
 def _read_bytes(path: PathLike) -> bytes:
-    raw = _file(path).read_bytes()
-    if raw[:2] == _GZIP_MAGIC:
+    raw = existing_file(path).read_bytes()
+    if raw[:2] == GZIP_MAGIC:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -79,8 +79,8 @@ def read_idx(path: PathLike) -> np.ndarray:
     if raw[0] != 0 or raw[1] != 0:
         raise DataError(f"{path}: not an IDX file (magic starts with {raw[:2].hex()}, expected 0000)")
     code, ndim = raw[2], raw[3]
-    if code not in _IDX_DTYPES:
-        valid = ", ".join(f"0x{c:02x}" for c in _IDX_DTYPES)
+    if code not in IDX_DTYPES:
+        valid = ", ".join(f"0x{c:02x}" for c in IDX_DTYPES)
         raise DataError(f"{path}: unknown IDX type code 0x{code:02x}; valid codes: {valid}")
     if ndim == 0:
         raise DataError(f"{path}: IDX file declares 0 dimensions")
@@ -88,7 +88,7 @@ def read_idx(path: PathLike) -> np.ndarray:
     if len(raw) < header:
         raise DataError(f"{path}: truncated IDX header ({len(raw)} bytes, expected at least {header})")
     dims = struct.unpack(f">{ndim}I", raw[4:header])
-    dtype = _IDX_DTYPES[code]
+    dtype = IDX_DTYPES[code]
     expected = math.prod(dims) * dtype.itemsize
     if expected > _IDX_MAX_BYTES:
         raise DataError(f"{path}: IDX dimensions {dims} ask for {expected} bytes; the header is corrupt")
@@ -162,10 +162,10 @@ def load_mnist(root: PathLike | None = None, kind: str = "train") -> tuple[np.nd
     img_stem, lab_stem = _MNIST_FILES[kind]
     images = read_idx(_mnist_file(root, img_stem))
     labels = read_idx(_mnist_file(root, lab_stem))
-    return _idx_pair(images, labels, root / img_stem, root / lab_stem)
+    return pair_images_labels(images, labels, root / img_stem, root / lab_stem)
 
 
-def _idx_pair(
+def pair_images_labels(
     images: np.ndarray, labels: np.ndarray, ip: PathLike, lp: PathLike
 ) -> tuple[np.ndarray, np.ndarray]:
     if labels.ndim != 1:
@@ -177,10 +177,10 @@ def _idx_pair(
 
 def read_idx_pair(images: PathLike, labels: PathLike) -> tuple[np.ndarray, np.ndarray]:
     """Read an IDX images file and its labels file: X (n, d) with d = product of the image dims, y (n,)."""
-    return _idx_pair(read_idx(images), read_idx(labels), images, labels)
+    return pair_images_labels(read_idx(images), read_idx(labels), images, labels)
 
 
-def _labels_path_for(images: Path) -> Path | None:
+def labels_path_for(images: Path) -> Path | None:
     """The labels file beside an images file: ``…images-idx3…`` → ``…labels-idx1…``."""
     name = images.name
     if "images" not in name:

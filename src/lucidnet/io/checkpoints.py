@@ -1,6 +1,6 @@
 """Checkpoints: a model file plus what training needs to go on bit for bit after ``epoch`` epochs.
 
-:func:`save_checkpoint` writes a ``.safetensors`` model file (:mod:`lucidnet.model_file`) whose ``lucidnet``
+:func:`save_checkpoint` writes a ``.safetensors`` model file (:mod:`lucidnet.io.model_file`) whose ``lucidnet``
 metadata also holds ``checkpoint``: the epoch count, the network's RNG state, the optimizer's config and its
 state as JSON, with every array of that state moved into tensors ``optimizer.{key}.{j}``. :func:`load_checkpoint`
 reads it back as a :class:`Checkpoint`, raising :class:`~lucidnet.io.ModelFileError` for anything wrong.
@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from .bundle import ModelBundle, Preprocessing
-from .model_file import _build, _json, _metadata, _param_tensors, _parse_lucidnet_meta
-from .safetensors_file import PathLike, _fail, _is_int, read_safetensors, write_safetensors
+from ..data.preprocessing import Preprocessing
+from .files import PathLike, file_error, is_int
+from .model import ModelBundle
+from .safetensors import read_safetensors, write_safetensors
+from .schema import build_bundle, metadata, param_tensors, parse_metadata, to_json
 
 __all__ = ["Checkpoint", "load_checkpoint", "save_checkpoint"]
 
@@ -65,7 +67,7 @@ def save_checkpoint(
     """Write a resumable checkpoint: a model file plus optimizer state (tensors ``optimizer.{key}.{j}``),
     the network's RNG state and the epoch count, atomically. ``extra`` (JSON values and ndarrays, stored as
     tensors ``extra.{key}…``) comes back as ``Checkpoint.extra``."""
-    tensors = dict(_param_tensors(net))
+    tensors = dict(param_tensors(net))
     state = _split_state(optimizer.state_dict(), "optimizer", tensors)
     ck = {
         "epoch": int(epoch),
@@ -73,8 +75,8 @@ def save_checkpoint(
         "optimizer": {"config": optimizer.get_config(), "state": state},
         "extra": _split_state(extra, "extra", tensors) if extra else {},
     }
-    meta = _metadata(net, preprocessing, history, options, {"checkpoint": ck})
-    return write_safetensors(path, tensors, {"lucidnet": _json(meta)})
+    meta = metadata(net, preprocessing, history, options, {"checkpoint": ck})
+    return write_safetensors(path, tensors, {"lucidnet": to_json(meta)})
 
 
 def load_checkpoint(path: PathLike) -> Checkpoint:
@@ -87,16 +89,16 @@ def load_checkpoint(path: PathLike) -> Checkpoint:
     """
     p = Path(path)
     tensors, meta = read_safetensors(p)
-    m = _parse_lucidnet_meta(p, meta)
+    m = parse_metadata(p, meta)
     ck = m.get("checkpoint")
     if not isinstance(ck, dict):
-        raise _fail(
+        raise file_error(
             p, "a model file, not a checkpoint (no optimizer state); use --checkpoint-every to write one"
         )
-    bundle = _build(p, m, tensors)
+    bundle = build_bundle(p, m, tensors)
     try:
         epoch = ck["epoch"]
-        if not _is_int(epoch) or epoch < 0:
+        if not is_int(epoch) or epoch < 0:
             raise ValueError(f"epoch {epoch!r}")
         opt = ck["optimizer"]
         state = _join_state(opt["state"], tensors)
@@ -110,7 +112,7 @@ def load_checkpoint(path: PathLike) -> Checkpoint:
         if not isinstance(extra, dict):
             raise TypeError("extra must be an object")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _fail(p, f"corrupted checkpoint ({type(exc).__name__}: {exc})") from None
+        raise file_error(p, f"corrupted checkpoint ({type(exc).__name__}: {exc})") from None
     return Checkpoint(bundle, epoch, config, state, ck["rng_state"], extra)
 
 

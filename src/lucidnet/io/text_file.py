@@ -2,7 +2,7 @@
 
 Written by :func:`save_txt` (``lucidnet export --format txt``) and read by :func:`load_txt`, or by
 :func:`lucidnet.io.load_model`, which recognises the opening line. The metadata and the checks on loading are
-those of a ``.safetensors`` model file (:mod:`lucidnet.model_file`).
+those of a ``.safetensors`` model file (:mod:`lucidnet.io.schema`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .bundle import ModelBundle, Preprocessing
-from .model_file import _build, _json, _metadata, _param_tensors, _parse_lucidnet_meta
-from .safetensors_file import PathLike, _fail, _read, atomic_write
+from ..data.preprocessing import Preprocessing
+from .files import PathLike, atomic_write, file_error, read_bytes
+from .model import ModelBundle
+from .schema import build_bundle, metadata, param_tensors, parse_metadata, to_json
 
 __all__ = ["load_txt", "save_txt"]
 
-_TXT_MAGIC = b"# lucidnet weights"
+TEXT_MAGIC = b"# lucidnet weights"
 
 
 def save_txt(
@@ -40,11 +41,11 @@ def save_txt(
     if isinstance(net_or_bundle, ModelBundle):
         b = net_or_bundle
         net, meta = b.network, dict(b.metadata)
-        meta.update(_metadata(net, b.preprocessing, b.history, b.options))
+        meta.update(metadata(net, b.preprocessing, b.history, b.options))
     else:
-        net, meta = net_or_bundle, _metadata(net_or_bundle, preprocessing, history, options)
-    lines = [_TXT_MAGIC.decode(), f"# meta: {_json(meta)}", ""]
-    for name, arr in _param_tensors(net).items():
+        net, meta = net_or_bundle, metadata(net_or_bundle, preprocessing, history, options)
+    lines = [TEXT_MAGIC.decode(), f"# meta: {to_json(meta)}", ""]
+    for name, arr in param_tensors(net).items():
         lines.append(f"{name} {arr.dtype.name} {' '.join(str(s) for s in arr.shape)}")
         for row in np.atleast_2d(arr) if arr.ndim == 2 else [arr]:
             # str of a NumPy float is the shortest text that reads back to the same float32 or float64
@@ -54,18 +55,18 @@ def save_txt(
     return atomic_write(path, lambda fh: fh.write(text))
 
 
-def _read_txt(p: Path) -> ModelBundle:
+def read_text_model(p: Path) -> ModelBundle:
     try:
         lines = p.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError:
-        raise _fail(p, "corrupted text model file (not UTF-8)") from None
+        raise file_error(p, "corrupted text model file (not UTF-8)") from None
     if len(lines) < 2 or not lines[1].startswith("# meta: "):
-        raise _fail(p, "corrupted text model file: second line must be '# meta: {...}'")
+        raise file_error(p, "corrupted text model file: second line must be '# meta: {...}'")
     try:
         m_raw = json.loads(lines[1][len("# meta: ") :])
     except (ValueError, RecursionError):
-        raise _fail(p, "corrupted text model file: metadata is not valid JSON") from None
-    m = _parse_lucidnet_meta(p, {"lucidnet": json.dumps(m_raw)})
+        raise file_error(p, "corrupted text model file: metadata is not valid JSON") from None
+    m = parse_metadata(p, {"lucidnet": json.dumps(m_raw)})
     tensors: dict[str, np.ndarray] = {}
     i = 2
     while i < len(lines):
@@ -75,30 +76,30 @@ def _read_txt(p: Path) -> ModelBundle:
             continue
         parts = line.split()
         if len(parts) < 2 or parts[1] not in ("float64", "float32"):
-            raise _fail(p, f"line {i}: expected 'NAME DTYPE DIM…', got {line[:60]!r}")
+            raise file_error(p, f"line {i}: expected 'NAME DTYPE DIM…', got {line[:60]!r}")
         try:
             shape = tuple(int(s) for s in parts[2:])
         except ValueError:
-            raise _fail(p, f"line {i}: bad shape in {line[:60]!r}") from None
+            raise file_error(p, f"line {i}: bad shape in {line[:60]!r}") from None
         if len(shape) not in (1, 2) or any(s < 0 for s in shape) or math.prod(shape) > 10**8:
-            raise _fail(p, f"line {i}: bad shape {shape}")
+            raise file_error(p, f"line {i}: bad shape {shape}")
         n_rows = shape[0] if len(shape) == 2 else 1
         rows = lines[i : i + n_rows]
         try:
             values = [[float(v) for v in r.split()] for r in rows]
             arr = np.array(values, dtype=parts[1])
         except ValueError:
-            raise _fail(p, f"line {i + 1}: tensor {parts[0]!r} has non-numeric or ragged rows") from None
+            raise file_error(p, f"line {i + 1}: tensor {parts[0]!r} has non-numeric or ragged rows") from None
         if len(rows) != n_rows or arr.size != math.prod(shape):
-            raise _fail(p, f"line {i + 1}: tensor {parts[0]!r} does not have shape {shape}")
+            raise file_error(p, f"line {i + 1}: tensor {parts[0]!r} does not have shape {shape}")
         tensors[parts[0]] = arr.reshape(shape)
         i += n_rows
-    return _build(p, m, tensors)
+    return build_bundle(p, m, tensors)
 
 
 def load_txt(path: PathLike) -> Any:
     """The :class:`~lucidnet.Network` stored by :func:`save_txt` (``lucidnet export --format txt``)."""
     p = Path(path)
-    if _read(p, len(_TXT_MAGIC)) != _TXT_MAGIC:
-        raise _fail(p, f"not a lucidnet text model (it must start with {_TXT_MAGIC.decode()!r})")
-    return _read_txt(p).network
+    if read_bytes(p, len(TEXT_MAGIC)) != TEXT_MAGIC:
+        raise file_error(p, f"not a lucidnet text model (it must start with {TEXT_MAGIC.decode()!r})")
+    return read_text_model(p).network

@@ -4,7 +4,7 @@ File layout (the safetensors format, written and read here with NumPy, ``json`` 
 
     [8 bytes]  N, little-endian u64: the header size
     [N bytes]  UTF-8 JSON: {"layers.0.W": {"dtype": "F64", "shape": [2, 4], "data_offsets": [0, 64]}, …,
-                            "__metadata__": {"lucidnet": "<JSON string, see lucidnet.model_file>"}}
+                            "__metadata__": {"lucidnet": "<JSON string, see lucidnet.io.schema>"}}
     [rest]     the tensors' bytes, little-endian, C order, contiguous, in offset order
 
 This module knows nothing of networks: :func:`write_safetensors` and :func:`read_safetensors` move a dict of
@@ -18,20 +18,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import struct
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .errors import ModelFileError
+from .files import PathLike, atomic_write, file_error, is_int, read_bytes
 
-__all__ = ["ModelFileError", "atomic_write", "read_safetensors", "write_safetensors"]
-
-PathLike = str | os.PathLike[str]
+__all__ = ["read_safetensors", "write_safetensors"]
 
 # safetensors dtype names <-> NumPy, always little-endian on disk
 _DTYPES: dict[str, np.dtype] = {
@@ -53,45 +48,6 @@ _DTYPE_NAMES = {v.newbyteorder("<") if v.itemsize > 1 else v: k for k, v in _DTY
 _MAX_HEADER = 100 * 1024 * 1024
 
 
-# --------------------------------------------------------------------------------------- atomic writes
-def atomic_write(path: PathLike, write: Callable[[Any], None]) -> Path:
-    """Call ``write(fileobj)`` on a temporary file beside ``path``, fsync it, then rename it onto ``path``.
-
-    A crash or an exception leaves any previous ``path`` untouched and no temporary file behind.
-    """
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable; not possible on every platform
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return p
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
-    return p
-
-
-# --------------------------------------------------------------------------------------- raw safetensors
 def write_safetensors(path: PathLike, tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> Path:
     """Write ``tensors`` and string ``metadata`` as a safetensors file, atomically.
 
@@ -133,27 +89,6 @@ def write_safetensors(path: PathLike, tensors: dict[str, np.ndarray], metadata: 
     return atomic_write(path, write)
 
 
-def _fail(path: PathLike, why: str) -> ModelFileError:
-    return ModelFileError(f"{path}: {why}")
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _read(p: Path, size: int = -1) -> bytes:
-    """The first ``size`` bytes of ``p`` (all when -1), with ModelFileError for a file that cannot be read."""
-    try:
-        with open(p, "rb") as fh:
-            return fh.read(size)
-    except FileNotFoundError:
-        raise _fail(p, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(p, "is a directory, expected a .safetensors model file") from None
-    except OSError as exc:
-        raise _fail(p, f"cannot read ({exc.strerror})") from None
-
-
 def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read any safetensors file into (tensors, metadata), checking every header field.
 
@@ -164,48 +99,48 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
         file, unknown dtypes, offsets that are negative, overlapping, leave gaps or disagree with the shape.
     """
     p = Path(path)
-    raw = _read(p)
+    raw = read_bytes(p)
     if len(raw) < 8:
-        raise _fail(p, f"not a model file: {len(raw)} bytes, too short for a safetensors header (truncated?)")
+        raise file_error(p, f"not a model file: {len(raw)} bytes, too short for a safetensors header (truncated?)")
     (n,) = struct.unpack("<Q", raw[:8])
     if n > _MAX_HEADER or n > len(raw) - 8:
-        raise _fail(p, f"not a model file, or truncated: header size {n} but the file has {len(raw)} bytes")
+        raise file_error(p, f"not a model file, or truncated: header size {n} but the file has {len(raw)} bytes")
     if n < 2:
-        raise _fail(p, f"corrupted: header size {n}")
+        raise file_error(p, f"corrupted: header size {n}")
     try:
         header = json.loads(raw[8 : 8 + n].decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise _fail(p, f"corrupted header, not valid UTF-8 JSON ({type(exc).__name__})") from None
+        raise file_error(p, f"corrupted header, not valid UTF-8 JSON ({type(exc).__name__})") from None
     if not isinstance(header, dict):
-        raise _fail(p, "corrupted header: expected a JSON object")
+        raise file_error(p, "corrupted header: expected a JSON object")
     meta = header.pop("__metadata__", {})
     if meta is None:
         meta = {}
     if not isinstance(meta, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in meta.items()
     ):
-        raise _fail(p, "corrupted header: __metadata__ must map strings to strings")
+        raise file_error(p, "corrupted header: __metadata__ must map strings to strings")
     buf = memoryview(raw)[8 + n :]
     spans: list[tuple[int, int, str]] = []
     tensors: dict[str, np.ndarray] = {}
     for name, info in header.items():
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
-            raise _fail(p, f"corrupted header entry for tensor {name!r}")
+            raise file_error(p, f"corrupted header entry for tensor {name!r}")
         dt, shape, offs = info["dtype"], info["shape"], info["data_offsets"]
         if not isinstance(dt, str) or dt not in _DTYPES:
-            raise _fail(p, f"tensor {name!r}: unsupported dtype {dt!r}; lucidnet reads {', '.join(_DTYPES)}")
-        if not isinstance(shape, list) or not all(_is_int(s) and s >= 0 for s in shape) or len(shape) > 8:
-            raise _fail(p, f"tensor {name!r}: invalid shape {shape!r}")
-        if not (isinstance(offs, list) and len(offs) == 2 and all(_is_int(o) for o in offs)):
-            raise _fail(p, f"tensor {name!r}: invalid data_offsets {offs!r}")
+            raise file_error(p, f"tensor {name!r}: unsupported dtype {dt!r}; lucidnet reads {', '.join(_DTYPES)}")
+        if not isinstance(shape, list) or not all(is_int(s) and s >= 0 for s in shape) or len(shape) > 8:
+            raise file_error(p, f"tensor {name!r}: invalid shape {shape!r}")
+        if not (isinstance(offs, list) and len(offs) == 2 and all(is_int(o) for o in offs)):
+            raise file_error(p, f"tensor {name!r}: invalid data_offsets {offs!r}")
         begin, end = offs
         if not 0 <= begin <= end <= len(buf):
-            raise _fail(
+            raise file_error(
                 p, f"tensor {name!r}: data_offsets {offs} outside the {len(buf)}-byte buffer (truncated?)"
             )
         size = math.prod(shape) * _DTYPES[dt].itemsize
         if end - begin != size:
-            raise _fail(p, f"tensor {name!r}: shape {shape} needs {size} bytes, offsets give {end - begin}")
+            raise file_error(p, f"tensor {name!r}: shape {shape} needs {size} bytes, offsets give {end - begin}")
         spans.append((begin, end, name))
         a = np.frombuffer(buf, dtype=_DTYPES[dt], count=math.prod(shape), offset=begin).reshape(shape)
         tensors[name] = a.astype(_DTYPES[dt].newbyteorder("="))
@@ -213,8 +148,8 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
     for begin, end, name in sorted(spans):
         if begin != pos:
             why = "overlaps the previous tensor" if begin < pos else "leaves a gap before it"
-            raise _fail(p, f"tensor {name!r}: data_offsets {[begin, end]} {why}")
+            raise file_error(p, f"tensor {name!r}: data_offsets {[begin, end]} {why}")
         pos = end
     if pos != len(buf):
-        raise _fail(p, f"corrupted: {len(buf) - pos} bytes after the last tensor")
+        raise file_error(p, f"corrupted: {len(buf) - pos} bytes after the last tensor")
     return tensors, meta

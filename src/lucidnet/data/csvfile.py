@@ -1,7 +1,7 @@
-"""Reading CSV files with a header row into a :class:`~lucidnet.table.Table`, every cell validated.
+"""Reading CSV files with a header row into a :class:`~lucidnet.data.table.Table`, every cell validated.
 
 The reader uses the standard library ``csv`` module; pandas is never required. A bad file, row or cell raises
-:class:`~lucidnet.table.DataError` naming the file, the row (as an editor numbers it, the header is row 1)
+:class:`~lucidnet.data.table.DataError` naming the file, the row (as an editor numbers it, the header is row 1)
 and the column, and saying what to do.
 """
 
@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .table import DataError, PathLike, Table, _file, _resolve_target
+from .table import DataError, PathLike, Table, existing_file, target_index
 
 __all__ = ["read_csv"]
 
@@ -42,9 +42,9 @@ def _parse_float(cell: str) -> float | None:
         return None
 
 
-def _csv_cells(path: PathLike) -> tuple[list[str], list[list[str]], str]:
+def read_csv_cells(path: PathLike) -> tuple[list[str], list[list[str]], str]:
     """Header, data cells (stripped) and the source name of a CSV file, after the file-level checks."""
-    p = _file(path, "a CSV file")
+    p = existing_file(path, "a CSV file")
     raw = p.read_bytes()
     if not raw.strip():
         raise DataError(f"{p}: file is empty; expected a header row and at least one data row")
@@ -87,18 +87,18 @@ def read_csv(path: PathLike, target: str | int | None | bool = None) -> Table:
         Missing, empty or binary file, header only, ragged rows, a non-numeric, missing, NaN or infinite
         feature cell (the message names the row and column), unknown target column.
     """
-    header, cells, source = _csv_cells(path)
-    return _table_from_cells(header, cells, target, source)
+    header, cells, source = read_csv_cells(path)
+    return table_from_cells(header, cells, target, source)
 
 
-def _table_from_cells(
+def table_from_cells(
     header: list[str],
     cells: list[list[str]],
     target: str | int | None | bool,
     source: str,
     features: list[int] | None = None,
 ) -> Table:
-    t = _resolve_target(header, target, source)
+    t = target_index(header, target, source)
     if t is not None and len(header) < 2:
         raise DataError(f"{source}: needs at least one feature column besides the target {header[t]!r}")
     feat_idx = [j for j in range(len(header)) if j != t] if features is None else features

@@ -14,7 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from .layers import Dense
+from ..data import datasets
+from ..data.preprocessing import Standardizer
+from ..data.read import read_for_model
+from ..io import load_model
+from ..layers import Dense
+from ..network import Network
+from ..trace import trace
 
 __all__ = ["configure_explain_parser", "run_explain"]
 
@@ -57,10 +63,6 @@ def _parse_weight(text: str | None) -> tuple[int, int, int] | None:
 
 
 def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
-    from . import datasets
-    from .network import Network
-    from .preprocessing import Standardizer
-
     name = args.dataset
     ds = datasets.load(name, n=args.n, seed=args.seed) if name in datasets.GENERATORS else datasets.load(name)
     X, y = ds.X, np.asarray(ds.y, dtype=np.float64)
@@ -77,12 +79,6 @@ def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray
 
 
 def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
-    try:
-        from .data import read_for_model
-        from .io import load_model
-    except ImportError:  # pragma: no cover - the io module ships with the CLI
-        raise ValueError("--model needs lucidnet.io and lucidnet.data, which this installation lacks; "
-                         "use --dataset NAME") from None
     if not args.data:
         raise ValueError("--model needs --data FILE: the samples (with their target) to explain")
     bundle = load_model(args.model)
@@ -93,8 +89,6 @@ def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
 
 def run_explain(args: argparse.Namespace) -> int:
     """Run ``lucidnet explain``: print the text (or JSON) of one step; return the exit status (0, or 2)."""
-    from .trace import trace  # at run time: lucidnet.trace imports this module to re-export its functions
-
     try:
         if (args.dataset is None) == (args.model is None):
             raise ValueError("give either --dataset NAME or --model FILE --data FILE")

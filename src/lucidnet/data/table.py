@@ -1,8 +1,8 @@
 """The record every data reader returns: :class:`Table` (features, target, names), and :class:`DataError`.
 
 Also the two checks every reader shares: that a path names an existing file, and which column is the target
-(by name, by index, the last by default, or none). The readers themselves live in :mod:`lucidnet.csvfile`
-(CSV), :mod:`lucidnet.arrays` (NPY, NPZ, arrays, DataFrames) and :mod:`lucidnet.idx` (IDX, MNIST);
+(by name, by index, the last by default, or none). The readers themselves live in :mod:`lucidnet.data.csvfile`
+(CSV), :mod:`lucidnet.data.arrays` (NPY, NPZ, arrays, DataFrames) and :mod:`lucidnet.data.idx` (IDX, MNIST);
 :mod:`lucidnet.data` picks one by the file's content.
 """
 
@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["DataError", "PathLike", "Table"]
 
 PathLike = str | os.PathLike[str]
 
 
-def _file(path: PathLike, what: str = "a file") -> Path:
+def existing_file(path: PathLike, what: str = "a file") -> Path:
     """``path`` as a Path after checking it names an existing file (DataError otherwise)."""
     p = Path(path)
     if not p.exists():
@@ -61,7 +61,7 @@ class Table:
         return f"Table({self.source!r}, n={self.X.shape[0]}, features={self.X.shape[1]}{t})"
 
 
-def _resolve_target(header: Sequence[str], target: str | int | None | bool, source: str) -> int | None:
+def target_index(header: Sequence[str], target: str | int | None | bool, source: str) -> int | None:
     """The index of the target column in ``header`` (None: no target), or a DataError listing the columns."""
     if target is False:
         return None
@@ -74,5 +74,5 @@ def _resolve_target(header: Sequence[str], target: str | int | None | bool, sour
     if target in header:
         return list(header).index(target)
     if str(target).lstrip("-").isdigit():
-        return _resolve_target(header, int(target), source)
+        return target_index(header, int(target), source)
     raise DataError(f"{source}: unknown target column {target!r}; columns are: {', '.join(header)}")

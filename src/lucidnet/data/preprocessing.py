@@ -1,21 +1,119 @@
-"""A trained network with what it needs to answer in the user's units.
+"""Preparing data for a network: z-score standardisation, label encoding, one-hot rows, and
+:class:`Preprocessing`, the fitted steps a model file keeps so that raw rows go in and answers come out.
 
-:class:`Preprocessing` turns raw user data into network inputs and targets (feature standardizer, target
-scaler, class labels in their original type) and network outputs back into answers; :class:`ModelBundle` holds
-a network with its preprocessing, training history and options, as :func:`lucidnet.io.load_model` returns it.
-Both live in memory only: :mod:`lucidnet.model_file` writes and reads them.
+z-score:  x' = (x − μ) / σ  per column, with μ and σ from the training data (σ = 1 for a constant column,
+so it maps to 0 instead of dividing by zero). Fit on training data only, then apply the same μ and σ to
+anything predicted later: a saved model keeps them.
+
+>>> import numpy as np
+>>> s = Standardizer().fit(np.array([[1.0, 10.0], [3.0, 10.0]]))
+>>> s.transform(np.array([[2.0, 10.0]]))
+array([[0., 0.]])
+>>> LabelEncoder().fit(["cat", "dog", "cat"]).transform(["dog", "cat"])
+array([1, 0])
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ModelBundle", "Preprocessing"]
+from ..checks import as_2d_array
+from ..losses import one_hot
 
-# --------------------------------------------------------------------------------------- preprocessing
+__all__ = ["LabelEncoder", "Preprocessing", "Standardizer", "as_label", "one_hot"]
+
+
+class Standardizer:
+    """Per-column z-score: ``transform(X) = (X − mean_) / scale_``; ``inverse_transform`` undoes it."""
+
+    def __init__(self) -> None:
+        self.mean_: np.ndarray | None = None
+        self.scale_: np.ndarray | None = None
+
+    def fit(self, X: Any) -> Standardizer:
+        x = as_2d_array("X", X, np.dtype(np.float64))
+        self.mean_ = x.mean(axis=0)
+        std = x.std(axis=0)
+        self.scale_ = np.where(std > 0, std, 1.0)
+        return self
+
+    def _check(self, X: Any) -> np.ndarray:
+        if self.mean_ is None or self.scale_ is None:
+            raise RuntimeError("this Standardizer is not fitted yet: call fit(X) first")
+        arr = np.asarray(X, dtype=np.float64) if not hasattr(X, "to_numpy") else X.to_numpy(dtype=np.float64)
+        if arr.ndim == 1 and len(self.mean_) == 1:
+            arr = arr.reshape(-1, 1)
+        if arr.ndim != 2 or arr.shape[1] != len(self.mean_):
+            raise ValueError(f"X has shape {arr.shape}; this Standardizer was fitted on {len(self.mean_)} columns")
+        return arr
+
+    def transform(self, X: Any) -> np.ndarray:
+        return (self._check(X) - self.mean_) / self.scale_
+
+    def fit_transform(self, X: Any) -> np.ndarray:
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, Z: Any) -> np.ndarray:
+        return self._check(Z) * self.scale_ + self.mean_
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.mean_ is None or self.scale_ is None:
+            raise RuntimeError("this Standardizer is not fitted yet")
+        return {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Standardizer:
+        s = cls()
+        mean = np.asarray(data["mean"], dtype=np.float64)
+        scale = np.asarray(data["scale"], dtype=np.float64)
+        if mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all() or not (scale > 0).all():
+            raise ValueError("a standardizer needs equal-length finite 'mean' and positive 'scale' lists")
+        s.mean_, s.scale_ = mean, scale
+        return s
+
+    def __repr__(self) -> str:
+        return "Standardizer()" if self.mean_ is None else f"Standardizer(n_features={len(self.mean_)})"
+
+
+class LabelEncoder:
+    """Maps class labels (strings or numbers) to 0 … K−1 in sorted order, and back."""
+
+    def __init__(self) -> None:
+        self.classes_: np.ndarray | None = None
+
+    def fit(self, y: Any) -> LabelEncoder:
+        arr = np.asarray(y)
+        if arr.ndim != 1:
+            raise ValueError(f"labels must be 1-D, got shape {arr.shape}")
+        self.classes_ = np.unique(arr)
+        return self
+
+    def transform(self, y: Any) -> np.ndarray:
+        if self.classes_ is None:
+            raise RuntimeError("this LabelEncoder is not fitted yet: call fit(y) first")
+        arr = np.asarray(y)
+        idx = np.searchsorted(self.classes_, arr)
+        idx = np.clip(idx, 0, len(self.classes_) - 1)
+        unknown = self.classes_[idx] != arr
+        if unknown.any():
+            raise ValueError(f"unknown label {arr[unknown][0]!r}; known labels are {list(self.classes_)}")
+        return idx.astype(np.int64)
+
+    def fit_transform(self, y: Any) -> np.ndarray:
+        return self.fit(y).transform(y)
+
+    def inverse_transform(self, idx: Any) -> np.ndarray:
+        if self.classes_ is None:
+            raise RuntimeError("this LabelEncoder is not fitted yet: call fit(y) first")
+        return self.classes_[np.asarray(idx, dtype=np.int64)]
+
+    def __repr__(self) -> str:
+        return "LabelEncoder()" if self.classes_ is None else f"LabelEncoder(classes={list(self.classes_)})"
+
+
 @dataclass
 class Preprocessing:
     """What turns raw user data into network inputs and targets, and network outputs back into answers.
@@ -64,7 +162,7 @@ class Preprocessing:
             index = {c: i for i, c in enumerate(self.classes)}
             try:
                 return np.array(
-                    [index[_label(v)] for v in np.asarray(y, dtype=object).ravel()], dtype=np.int64
+                    [index[as_label(v)] for v in np.asarray(y, dtype=object).ravel()], dtype=np.int64
                 )
             except KeyError as exc:
                 raise ValueError(
@@ -95,8 +193,6 @@ class Preprocessing:
     @classmethod
     def from_dict(cls, d: Any, n_in: int, n_out: int) -> Preprocessing:
         """Rebuild from :meth:`to_dict`, checking every field against the network sizes (ValueError)."""
-        from .preprocessing import Standardizer
-
         if not isinstance(d, dict):
             raise TypeError("preprocessing must be an object")
         task = d.get("task")
@@ -126,7 +222,7 @@ class Preprocessing:
         classes = d.get("classes")
         if classes is not None:
             ok = isinstance(classes, list) and all(_is_number(c) or isinstance(c, str) for c in classes)
-            if not ok or len({_label(c) for c in classes}) != len(classes):
+            if not ok or len({as_label(c) for c in classes}) != len(classes):
                 raise ValueError("classes must be a list of distinct strings or numbers")
             if len(classes) != (2 if n_out == 1 else n_out):
                 raise ValueError(f"{len(classes)} classes for a network with {n_out} outputs")
@@ -137,54 +233,10 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _label(v: Any) -> Any:
+def as_label(v: Any) -> Any:
     """A label as a plain Python str, int or float (NumPy scalars unwrapped; 3.0 and 3 are one label)."""
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
-
-
-# --------------------------------------------------------------------------------------- the bundle
-@dataclass
-class ModelBundle:
-    """A trained network with what it needs to answer in the user's units.
-
-    Attributes
-    ----------
-    network : Network
-    preprocessing : Preprocessing
-    history : dict or None
-        ``History.to_dict()`` of the run that made it.
-    options : dict or None
-        The training options (optimizer, epochs, batch size, seed, …).
-    metadata : dict
-        The whole ``lucidnet`` metadata object as read from the file.
-    """
-
-    network: Any
-    preprocessing: Preprocessing = field(default_factory=Preprocessing)
-    history: dict[str, Any] | None = None
-    options: dict[str, Any] | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        return f"ModelBundle({self.network!r}, {self.preprocessing!r})"
-
-    @property
-    def n_features(self) -> int:
-        return int(self.network.n_in)
-
-    def predict_raw(self, X: np.ndarray) -> np.ndarray:
-        """o = network(x'), shape (n, n_out): probabilities for softmax/sigmoid outputs, scaled values else."""
-        return np.asarray(self.network.predict(self.preprocessing.transform_X(X)))
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Answers for raw X (n, n_in): class labels as in the training data, or values in the target's units."""
-        return self.preprocessing.decode(self.predict_raw(X))
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """P(class | x), shape (n, n_classes); a single sigmoid output gives columns (1 − o, o)."""
-        o = self.predict_raw(X)
-        return np.hstack([1 - o, o]) if o.shape[1] == 1 else o

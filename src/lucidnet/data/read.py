@@ -1,20 +1,5 @@
-"""Reading data files: CSV, NPY/NPZ and IDX (MNIST), validated at the boundary.
-
-Every reader returns plain NumPy arrays, samples as rows. Bad input raises :class:`DataError` (a
-``ValueError``) whose message names the file, the row and the column, and says what to do.
-
-The CSV reader uses the standard library ``csv`` module; pandas is never required (a DataFrame is accepted
-by :func:`from_dataframe` when pandas happens to be installed). NumPy files are read with
-``allow_pickle=False``: reading data never runs code.
-
-Where each part lives (every name is importable from here as well):
-
-- :mod:`lucidnet.table`: :class:`Table`, the record every reader returns, and :class:`DataError`;
-- :mod:`lucidnet.csvfile`: :func:`read_csv`;
-- :mod:`lucidnet.arrays`: :func:`split_target`, :func:`from_dataframe`, and the NPY/NPZ readers;
-- :mod:`lucidnet.idx`: :func:`read_idx`, :func:`read_idx_pair`, :func:`find_mnist`, :func:`load_mnist`;
-- here: :func:`read_table`, which picks the reader by the file's content, and :func:`read_for_model`, which
-  reads data for a trained model in the order of its features.
+"""Reading any data file: :func:`read_table` picks the reader by the file's content (CSV, NPY, NPZ, IDX or an
+MNIST folder), and :func:`read_for_model` reads data for a trained model in the order of its features.
 """
 
 from __future__ import annotations
@@ -25,33 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .arrays import _load_npy, _read_npz, from_dataframe, split_target
-from .csvfile import _csv_cells, _table_from_cells, read_csv
-from .idx import (
-    _GZIP_MAGIC,
-    _IDX_DTYPES,
-    _idx_pair,
-    _labels_path_for,
-    find_mnist,
-    load_mnist,
-    read_idx,
-    read_idx_pair,
-)
+from .arrays import read_npy, read_npz, split_target
+from .csvfile import read_csv, read_csv_cells, table_from_cells
+from .idx import GZIP_MAGIC, IDX_DTYPES, labels_path_for, load_mnist, pair_images_labels, read_idx
 from .table import DataError, PathLike, Table
 
-__all__ = [
-    "DataError",
-    "Table",
-    "find_mnist",
-    "from_dataframe",
-    "load_mnist",
-    "read_csv",
-    "read_for_model",
-    "read_idx",
-    "read_idx_pair",
-    "read_table",
-    "split_target",
-]
+__all__ = ["read_for_model", "read_table"]
 
 
 def read_table(
@@ -78,12 +42,12 @@ def read_table(
     with open(p, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\x93NUMPY"):
-        arr = _load_npy(p)
+        arr = read_npy(p)
         return split_target(np.asarray(arr), target, str(p))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _read_npz(p, target)
-    is_idx = head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in _IDX_DTYPES
-    if head[:2] == _GZIP_MAGIC or is_idx:
+        return read_npz(p, target)
+    is_idx = head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in IDX_DTYPES
+    if head[:2] == GZIP_MAGIC or is_idx:
         arr = read_idx(p)
         if target is False:
             return Table(
@@ -93,10 +57,10 @@ def read_table(
                 None,
                 str(p),
             )
-        lp = Path(labels) if labels is not None else _labels_path_for(p)
+        lp = Path(labels) if labels is not None else labels_path_for(p)
         if lp is None:
             raise DataError(f"{p}: an IDX images file needs its labels file; pass --labels FILE")
-        X, y = _idx_pair(arr, read_idx(lp), p, lp)
+        X, y = pair_images_labels(arr, read_idx(lp), p, lp)
         return Table(X.astype(np.float64), y.astype(np.int64), _pixel_names(arr), "label", str(p))
     return read_csv(p, target)
 
@@ -135,8 +99,8 @@ def read_for_model(
     names = list(feature_names) if feature_names is not None else None
     with open(p, "rb") as fh:
         head = fh.read(8)
-    is_array = head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", _GZIP_MAGIC)) or (
-        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in _IDX_DTYPES
+    is_array = head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", GZIP_MAGIC)) or (
+        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in IDX_DTYPES
     )
     if is_array or p.is_dir():
         t = read_table(p, target=False if not need_target and labels is None else None, labels=labels)
@@ -151,7 +115,7 @@ def read_for_model(
         if names is not None:
             t.feature_names = names
         return t
-    header, cells, source = _csv_cells(p)
+    header, cells, source = read_csv_cells(p)
     if names is not None and all(n in header for n in names):
         feats = [header.index(n) for n in names]
     elif len(header) == n_features or (len(header) == n_features + 1 and target_name in header):
@@ -167,4 +131,4 @@ def read_for_model(
         if target_name is None or target_name not in header:
             raise DataError(f"{source}: no target column {target_name!r}; columns are: {', '.join(header)}")
         target = target_name
-    return _table_from_cells(header, cells, target, source, features=feats)
+    return table_from_cells(header, cells, target, source, features=feats)

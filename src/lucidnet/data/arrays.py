@@ -1,4 +1,4 @@
-"""NumPy arrays as a :class:`~lucidnet.table.Table`: 2-D arrays, ``.npy`` and ``.npz`` files, DataFrames.
+"""NumPy arrays as a :class:`~lucidnet.data.table.Table`: 2-D arrays, ``.npy`` and ``.npz`` files, DataFrames.
 
 NumPy files are read with ``allow_pickle=False``: reading data never runs code. A DataFrame is accepted by
 :func:`from_dataframe` when pandas happens to be installed (pandas is only touched through the object given).
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .table import DataError, Table, _resolve_target
+from .table import DataError, Table, target_index
 
 __all__ = ["from_dataframe", "split_target"]
 
@@ -28,7 +28,7 @@ def split_target(
     if arr.shape[0] == 0:
         raise DataError(f"{source}: array has no rows")
     header = list(names) if names is not None else [f"x{j}" for j in range(arr.shape[1])]
-    t = _resolve_target(header, target, source)
+    t = target_index(header, target, source)
     if t is not None and arr.shape[1] < 2:
         raise DataError(f"{source}: needs at least one feature column besides the target")
     feat = [j for j in range(arr.shape[1]) if j != t]
@@ -52,7 +52,7 @@ def _numeric_features(X: np.ndarray, source: str, names: Sequence[str]) -> np.nd
     return X
 
 
-def _load_npy(p: Path) -> Any:
+def read_npy(p: Path) -> Any:
     try:
         return np.load(p, allow_pickle=False)
     except ValueError as exc:
@@ -65,7 +65,7 @@ _NPZ_X = ("X", "x", "features", "data", "images")
 _NPZ_Y = ("y", "Y", "target", "labels", "targets")
 
 
-def _read_npz(p: Path, target: str | int | None | bool) -> Table:
+def read_npz(p: Path, target: str | int | None | bool) -> Table:
     try:
         with np.load(p, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
@@ -100,7 +100,7 @@ def _read_npz(p: Path, target: str | int | None | bool) -> Table:
 def from_dataframe(df: Any, target: str | int | None | bool = None) -> Table:
     """A pandas DataFrame as a :class:`Table` (pandas is only touched through the object given)."""
     header = [str(c) for c in df.columns]
-    t = _resolve_target(header, target, "<DataFrame>")
+    t = target_index(header, target, "<DataFrame>")
     feats = [c for j, c in enumerate(df.columns) if j != t]
     try:
         X = df[feats].to_numpy(dtype=np.float64)
