@@ -104,7 +104,7 @@ def test_file_layout_is_documented_safetensors(tmp_path):
     header = json.loads(raw[8 : 8 + n])
     assert header["layers.0.W"] == {"dtype": "F64", "shape": [3, 5], "data_offsets": [0, 120]}
     meta = json.loads(header["__metadata__"]["lucidnet"])
-    assert meta["format_version"] == 1 and meta["network"] == net.get_config()
+    assert meta["format_version"] == 2 and meta["network"] == net.get_config()
     assert len(raw) == 8 + n + 8 * (15 + 5 + 20 + 4)
 
 
@@ -237,7 +237,7 @@ DAMAGE = {
         lambda h, b: ({k: v for k, v in h.items() if k != "__metadata__"}, b),
         "not a lucidnet model",
     ),
-    "future": (lambda h, b: (_meta_edit(h, lambda m: _set(m, "format_version", 2)), b), "newer lucidnet"),
+    "future": (lambda h, b: (_meta_edit(h, lambda m: _set(m, "format_version", FORMAT_VERSION + 1)), b), "newer lucidnet"),
     "negative offset": (
         lambda h, b: (_set(h["layers.0.W"], "data_offsets", [-8, 112]) or h, b),
         "data_offsets",

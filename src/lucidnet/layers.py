@@ -23,18 +23,20 @@ array([[0.95257413]])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from .activations import Activation, get_activation
 from .checks import check_finite, check_int, check_positive
 from .initializers import Initializer, get_initializer
+from .registry import from_spec
 
 
 class Layer:
-    """Base class of the layers a ``Network`` chains."""
+    """Base class of the layers a ``Network`` chains; ``name`` is its registry name (:data:`LAYERS`)."""
 
+    name: ClassVar[str] = ""
     #: input and output widths (set for Dropout by the Network)
     n_in: int
     n_out: int
@@ -59,6 +61,7 @@ class Layer:
         return []
 
     def get_config(self) -> dict[str, Any]:
+        """``{"name": ..., **constructor arguments}`` (no weights), which :func:`get_layer` builds back."""
         raise NotImplementedError
 
 
@@ -86,6 +89,8 @@ class Dense(Layer):
         The weights, writable; k = 1 except for maxout (k pieces per unit).
     b : ndarray (n_out·k,) or None
     """
+
+    name = "dense"
 
     def __init__(
         self,
@@ -213,7 +218,7 @@ class Dense(Layer):
 
     def get_config(self) -> dict[str, Any]:
         return {
-            "type": "dense",
+            "name": self.name,
             "n_in": self.n_in,
             "n_out": self.n_out,
             "activation": self.activation.get_config(),
@@ -234,6 +239,8 @@ class Dropout(Layer):
     Scaling by 1/(1 − p) during training keeps the expected activation unchanged, so nothing is rescaled at
     inference. The mask is drawn from the network's seeded generator.
     """
+
+    name = "dropout"
 
     def __init__(self, p: float) -> None:
         p = check_positive("dropout p", p, allow_zero=True)
@@ -269,7 +276,7 @@ class Dropout(Layer):
         return grad_o if self.mask is None else grad_o * self.mask
 
     def get_config(self) -> dict[str, Any]:
-        return {"type": "dropout", "p": self.p}
+        return {"name": self.name, "p": self.p}
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"
@@ -284,15 +291,10 @@ def _explicit(name: str, value: Any, shape: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
-#: name -> class; the layer types a network (and a model file) can hold
-LAYERS: dict[str, type[Layer]] = {"dense": Dense, "dropout": Dropout}
+#: name -> class; the layers a network (and a model file) can hold
+LAYERS: dict[str, type[Layer]] = {cls.name: cls for cls in (Dense, Dropout)}
 
 
-def layer_from_config(config: dict[str, Any]) -> Layer:
-    """Build a layer from ``get_config()`` output (weights are set separately)."""
-    kind = config.get("type")
-    if kind == "dense":
-        return Dense(config["n_in"], config["n_out"], activation=config["activation"], bias=config.get("bias", True))
-    if kind == "dropout":
-        return Dropout(config["p"])
-    raise ValueError(f"unknown layer type {kind!r}; valid types are: {', '.join(LAYERS)}")
+def get_layer(spec: str | dict[str, Any] | Layer) -> Layer:
+    """A layer from a ``get_config()`` dict (weights are set separately) or a layer (returned as is)."""
+    return from_spec("layer", spec, LAYERS, Layer)

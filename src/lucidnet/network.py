@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .checks import as_2d_array, check_positive
-from .layers import Dense, Layer, layer_from_config
+from .layers import Dense, Layer, get_layer
 from .losses import Loss, get_loss
 
 if TYPE_CHECKING:
@@ -302,7 +302,7 @@ class Network:
     def from_config(cls, config: dict[str, Any], seed: int | None = None, dtype: Any = None) -> Network:
         """Build a network from ``get_config()`` output, with freshly drawn weights."""
         try:
-            layers = [layer_from_config(c) for c in config["layers"]]
+            layers = [get_layer(c) for c in config["layers"]]
             return cls(layers, loss=config["loss"], dtype=dtype or config.get("dtype", "float64"), seed=seed,
                        l1=config.get("l1", 0.0), l2=config.get("l2", 0.0))
         except (KeyError, TypeError) as exc:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 
 from .checks import unknown_name
 
-T = TypeVar("T", bound="Configurable")
+T = TypeVar("T")
 
 
 class Configurable:

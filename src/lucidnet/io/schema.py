@@ -30,7 +30,8 @@ from .model import ModelBundle
 
 __all__ = ["FORMAT_VERSION", "build_bundle", "metadata", "param_tensors", "parse_metadata", "to_json"]
 
-FORMAT_VERSION = 1
+#: 2 (lucidnet 0.2): layers are named by ``"name"`` like every registry family; 1 (0.1) named them by ``"type"``
+FORMAT_VERSION = 2
 
 
 def param_tensors(net: Any) -> dict[str, np.ndarray]:
@@ -91,6 +92,7 @@ def to_json(obj: Any) -> str:
 
 
 def parse_metadata(path: PathLike, meta: dict[str, str]) -> dict[str, Any]:
+    """The ``lucidnet`` metadata object of a file, checked for its format version and upgraded to the current one."""
     if "lucidnet" not in meta:
         raise file_error(path, "a safetensors file, but not a lucidnet model (no 'lucidnet' metadata)")
     try:
@@ -110,6 +112,15 @@ def parse_metadata(path: PathLike, meta: dict[str, str]) -> dict[str, Any]:
         )
     if version < 1:
         raise file_error(path, f"unknown format version {version}")
+    return _upgrade(m) if version < FORMAT_VERSION else m
+
+
+def _upgrade(m: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 metadata as format 2: each layer's ``"type"`` key becomes ``"name"``."""
+    config = m.get("network")
+    if isinstance(config, dict) and isinstance(config.get("layers"), list):
+        config["layers"] = [{("name" if k == "type" else k): v for k, v in c.items()} if isinstance(c, dict) else c
+                            for c in config["layers"]]
     return m
 
 
