@@ -237,7 +237,10 @@ DAMAGE = {
         lambda h, b: ({k: v for k, v in h.items() if k != "__metadata__"}, b),
         "not a lucidnet model",
     ),
-    "future": (lambda h, b: (_meta_edit(h, lambda m: _set(m, "format_version", FORMAT_VERSION + 1)), b), "newer lucidnet"),
+    "future": (
+        lambda h, b: (_meta_edit(h, lambda m: _set(m, "format_version", FORMAT_VERSION + 1)), b),
+        "newer lucidnet",
+    ),
     "negative offset": (
         lambda h, b: (_set(h["layers.0.W"], "data_offsets", [-8, 112]) or h, b),
         "data_offsets",
