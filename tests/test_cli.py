@@ -14,6 +14,7 @@ import pytest
 from conftest import require
 
 from lucidnet import cli
+from lucidnet.callbacks import BestWeights
 from lucidnet.io import load, load_checkpoint, load_model, load_txt
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -328,18 +329,32 @@ def test_bad_epochs_not_positive(run, tmp_path):
 
 
 def test_bad_option_combinations_the_engine_rejects(run, tmp_path, iris):
-    _bad(run, tmp_path, ["train", "--output-activation", "sigmoid", "--loss", "cross_entropy"],
-         "cross_entropy needs an output layer of at least 2 units")  # fmt: skip
+    _bad(run, tmp_path, ["train", "--dataset", "house_prices", "--loss", "bce"],
+         "loss 'bce' suits classification only, not regression")  # fmt: skip
     _bad(run, tmp_path, ["train", "--data", iris, "--task", "regression"],
          "the target 'species' holds text ('setosa'): it can only be classes")  # fmt: skip
 
 
-def test_training_that_diverges_says_so(run, tmp_path, houses):
+def test_training_that_diverges_saves_the_best_weights_and_says_what_to_change(run, tmp_path, houses):
     rc, _, err = run(
         "train", "--data", houses, "--optimizer", "sgd", "--lr", "100", "--no-standardize", "--quiet"
     )
-    assert rc == 1 and err.startswith("lucidnet: error: the loss became") and "Lower the learning rate" in err
-    assert not (tmp_path / "lucidnet-model.safetensors").exists()
+    lines = err.splitlines()
+    assert rc == 1 and lines[0].startswith("lucidnet: error: training diverged at epoch "), err
+    assert "saved to lucidnet-model.safetensors" in lines[0]
+    # advice in the command's own options, not Python calls
+    assert lines[1] == "lucidnet: try a lower learning rate, --lr 10 (now 100), --standardize, --optimizer adam"
+    assert "Standardizer" not in err and "init=" not in err
+    bundle = load_model(tmp_path / "lucidnet-model.safetensors")
+    assert all(np.isfinite(p).all() for p in bundle.network.parameters())
+
+
+def test_adam_at_a_huge_learning_rate_is_divergence_too(run, tmp_path):
+    # Adam's steps are bounded by lr, so the loss only rises (0.1.0 exited 0 with a useless model)
+    rc, _, err = run("train", "--dataset", "house_prices", "--lr", "1000", "--quiet")
+    assert rc == 1 and "over a thousand times where it started" in err, err
+    assert "--lr 100 (now 1000)" in err
+    assert (tmp_path / "lucidnet-model.safetensors").exists()
 
 
 @pytest.fixture
@@ -410,17 +425,17 @@ def test_interrupted_and_resumed_equals_uninterrupted(run, tmp_path, monkeypatch
     assert rc == 0, err
 
     # the same run, stopped by Ctrl-C during epoch 5, with a checkpoint every 2 epochs
-    original = cli._BestWeights.__call__
+    original = BestWeights.on_epoch_end
 
     def interrupt_in_epoch_5(self, state):
         original(self, state)
         if state.epoch == 3:
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(cli._BestWeights, "__call__", interrupt_in_epoch_5)
+    monkeypatch.setattr(BestWeights, "on_epoch_end", interrupt_in_epoch_5)
     rc, _, err = run(*common, "--epochs", "6", "--out", "part.safetensors", "--checkpoint-every", "2")
     assert rc == 130, err
-    monkeypatch.setattr(cli._BestWeights, "__call__", original)
+    monkeypatch.setattr(BestWeights, "on_epoch_end", original)
     ck = load_checkpoint(tmp_path / "part.ckpt.safetensors")
     assert ck.epoch == 4
 
@@ -444,21 +459,23 @@ def test_resumed_run_keeps_the_early_stopping_patience_and_best_weights(run, tmp
     rc, _, err = run(*common, "--epochs", "100", "--out", "full.safetensors")
     assert rc == 0, err
     full = load_model(tmp_path / "full.safetensors")
-    assert (full.history["epochs"], full.history["best_epoch"], full.history["stopped_early"]) == (6, 0, True)
+    epochs, best = full.history["epochs"], full.history["best_epoch"]
+    assert full.history["stopped_early"] and epochs == best + 1 + 5  # patience 4: the fifth epoch without gain stops
 
     # 3 epochs (a checkpoint after each), then resumed: it must stop where the uninterrupted run stopped
     rc, _, err = run(*common, "--epochs", "3", "--checkpoint-every", "1", "--out", "part.safetensors")
     assert rc == 0, err
     ck = load_checkpoint(tmp_path / "part.ckpt.safetensors")
-    assert ck.extra["early_stopping"]["wait"] == 2 and ck.extra["early_stopping"]["best_epoch"] == 0
+    best_3 = int(np.argmin(full.history["history"]["val_loss"][:3]))
+    assert ck.extra["early_stopping"]["wait"] == 2 - best_3 and ck.extra["early_stopping"]["best_epoch"] == best_3
     assert len(ck.extra["early_stopping"]["best_weights"]) == 4  # W1, b1, W2, b2, stored as tensors
     rc, out, err = run("train", "--resume", "part.ckpt.safetensors", "--epochs", "100", "--out", "resumed.safetensors",
                        "--quiet")  # fmt: skip
     assert rc == 0, err
-    assert "stopped early; kept the weights of epoch 1" in out
+    assert f"stopped early; kept the weights of epoch {best + 1}" in out
     resumed = load_model(tmp_path / "resumed.safetensors")
     assert resumed.history["history"] == full.history["history"]
-    assert (resumed.history["epochs"], resumed.history["best_epoch"]) == (6, 0)
+    assert (resumed.history["epochs"], resumed.history["best_epoch"]) == (epochs, best)
     for a, b in zip(full.network.parameters(), resumed.network.parameters()):
         np.testing.assert_array_equal(a, b)
 
@@ -540,3 +557,21 @@ def test_idx_pair_trains_and_predicts(run, tmp_path):
 def test_plain_lucidnet_prints_help(run):
     rc, out, _ = run()
     assert rc == 0 and out.startswith("usage: lucidnet") and "train" in out and "predict" in out
+
+
+def test_two_classes_get_one_sigmoid_unit_and_bce_as_in_the_lessons(run, tmp_path):
+    # the head policy of lucidnet.heads: binary -> 1 sigmoid unit + bce (0.1.0 gave 2 softmax units)
+    rc, _, err = run("train", "--dataset", "moons", "--epochs", "5", "--quiet")
+    assert rc == 0, err
+    b = load_model(tmp_path / "lucidnet-model.safetensors")
+    out = b.network.layers[-1]
+    assert (b.network.n_out, out.activation.name, b.network.loss_fn.name) == (1, "sigmoid", "bce")
+    rc, csv_text, err = run("predict", "lucidnet-model.safetensors", "moons", "--proba")
+    assert rc == 0, err
+    header = csv_text.splitlines()[0].split(",")
+    assert header == ["prediction", "proba_0", "proba_1"]
+    # two classes chosen with softmax or cross_entropy keep one unit per class
+    rc, _, err = run("train", "--dataset", "moons", "--epochs", "2", "--output-activation", "softmax",
+                     "--out", "soft.safetensors", "--quiet")
+    assert rc == 0, err
+    assert load_model(tmp_path / "soft.safetensors").network.n_out == 2

@@ -29,7 +29,7 @@ from .activations import (
     Tanh,
     get_activation,
 )
-from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
+from .callbacks import BestWeights, Callback, EarlyStopping, History, LambdaCallback, TrainState
 from .data import load_mnist, read_idx
 from .data.preprocessing import LabelEncoder, Standardizer, one_hot
 from .diagnostics import Diagnostics, diagnose
@@ -74,6 +74,7 @@ __all__ = [
     "Activation",
     "Adagrad",
     "Adam",
+    "BestWeights",
     "Callback",
     "CrossEntropy",
     "Dense",

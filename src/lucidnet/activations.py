@@ -51,12 +51,28 @@ _EXP_MAX = {dt: _constant(bound, dt) for dt, bound in zip(_FLOATS, (708.0, 88.0,
 
 
 class Activation(Configurable):
-    """Base class: an activation φ with its forward pass and its vector-Jacobian product."""
+    """Base class: an activation φ with its forward pass and its vector-Jacobian product.
+
+    Each class carries its own text (what traces, ``lucidnet explain``, the playground and the docs print) and
+    the facts about itself that other parts decide on, so adding an activation is a change to this file only.
+    """
 
     #: net columns per output unit
     k: int = 1
     #: True when ∂o_i/∂net_j = 0 for i != j, so ``derivative`` exists
     elementwise: ClassVar[bool] = True
+    #: the symbol of φ in the lessons' notation
+    symbol: ClassVar[str] = "φ"
+    #: o = φ(net), written out
+    formula: ClassVar[str] = ""
+    #: φ'(net), written out (for the non-elementwise ones: the Jacobian)
+    derivative_formula: ClassVar[str] = ""
+    #: (low, high) when o is bounded by two asymptotes (saturation is o near one of them), else None
+    bounds: ClassVar[tuple[float, float] | None] = None
+    #: True when φ'(net) = 0 for every net ≤ 0, so a unit that is off for every sample gets no gradient
+    can_die: ClassVar[bool] = False
+    #: True when the outputs form a distribution over units (one unit per class, at least two units)
+    one_unit_per_class: ClassVar[bool] = False
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         """o = φ(net). ``net`` (n, n_out·k) -> ``o`` (n, n_out)."""
@@ -72,9 +88,15 @@ class Activation(Configurable):
 
 
 class Identity(Activation):
-    """o = net;  ∂o/∂net = 1. ``forward`` returns ``net`` itself (no copy)."""
+    """o = net;  id'(net) = 1.
+
+    ``forward`` returns ``net`` itself (no copy).
+    """
 
     name = "identity"
+    symbol = "id"
+    formula = "o = net"
+    derivative_formula = "id'(net) = 1"
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         return net
@@ -87,13 +109,17 @@ class Identity(Activation):
 
 
 class Sigmoid(Activation):
-    """o = 1/(1+e^(−net));  ∂o/∂net = o(1−o).
+    """o = 1/(1 + e^(−net));  σ'(net) = o·(1 − o).
 
     The exponent is clamped where e^(−net) would overflow (net < −708 in float64), which changes o by less
     than the smallest normal number: no overflow warning, no NaN.
     """
 
     name = "sigmoid"
+    symbol = "σ"
+    formula = "o = 1/(1 + e^(−net))"
+    derivative_formula = "σ'(net) = o·(1 − o)"
+    bounds = (0.0, 1.0)
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         t = np.negative(net)
@@ -113,9 +139,13 @@ class Sigmoid(Activation):
 
 
 class Tanh(Activation):
-    """o = tanh(net);  ∂o/∂net = 1 − o²."""
+    """o = tanh(net);  tanh'(net) = 1 − o²."""
 
     name = "tanh"
+    symbol = "tanh"
+    formula = "o = tanh(net)"
+    derivative_formula = "tanh'(net) = 1 − o²"
+    bounds = (-1.0, 1.0)
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         return np.tanh(net)
@@ -131,9 +161,16 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
-    """o = max(0, net);  ∂o/∂net = 1 if net > 0 else 0 (0 at the kink, as PyTorch)."""
+    """o = max(0, net);  relu'(net) = 1 if net > 0 else 0.
+
+    At the kink relu'(0) = 0, as in PyTorch.
+    """
 
     name = "relu"
+    symbol = "relu"
+    formula = "o = max(0, net)"
+    derivative_formula = "relu'(net) = 1 if net > 0 else 0"
+    can_die = True
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         return np.maximum(net, 0)
@@ -146,9 +183,15 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """o = net if net > 0 else α·net;  ∂o/∂net = 1 if net > 0 else α (α at the kink, as PyTorch)."""
+    """o = net if net > 0 else α·net;  lrelu'(net) = 1 if net > 0 else α.
+
+    At the kink lrelu'(0) = α, as in PyTorch.
+    """
 
     name = "leaky_relu"
+    symbol = "lrelu"
+    formula = "o = net if net > 0 else α·net"
+    derivative_formula = "lrelu'(net) = 1 if net > 0 else α"
 
     def __init__(self, alpha: float = 0.01) -> None:
         self.alpha = check_positive("leaky_relu alpha", alpha, allow_zero=True)
@@ -168,12 +211,15 @@ class LeakyReLU(Activation):
 
 
 class ELU(Activation):
-    """o = net if net > 0 else α(e^net − 1);  ∂o/∂net = 1 if net > 0 else o + α.
+    """o = net if net > 0 else α·(e^net − 1);  elu'(net) = 1 if net > 0 else o + α.
 
     e^net is only evaluated on min(net, 0), so it cannot overflow.
     """
 
     name = "elu"
+    symbol = "elu"
+    formula = "o = net if net > 0 else α·(e^net − 1)"
+    derivative_formula = "elu'(net) = 1 if net > 0 else o + α"
 
     def __init__(self, alpha: float = 1.0) -> None:
         self.alpha = check_positive("elu alpha", alpha, allow_zero=True)
@@ -189,9 +235,15 @@ class ELU(Activation):
 
 
 class Softplus(Activation):
-    """o = ln(1 + e^net), computed as max(net, 0) + ln(1 + e^(−|net|));  ∂o/∂net = σ(net)."""
+    """o = ln(1 + e^net);  softplus'(net) = σ(net).
+
+    Computed as max(net, 0) + ln(1 + e^(−|net|)), which cannot overflow.
+    """
 
     name = "softplus"
+    symbol = "softplus"
+    formula = "o = ln(1 + e^net)"
+    derivative_formula = "softplus'(net) = σ(net)"
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         return np.maximum(net, 0) + np.log1p(np.exp(-np.abs(net)))
@@ -201,9 +253,15 @@ class Softplus(Activation):
 
 
 class SiLU(Activation):
-    """o = net·σ(net);  ∂o/∂net = σ(net)·(1 + net·(1 − σ(net)))."""
+    """o = net·σ(net);  silu'(net) = σ(net)·(1 + net·(1 − σ(net))).
+
+    Also called swish; PyTorch's ``nn.SiLU``.
+    """
 
     name = "silu"
+    symbol = "silu"
+    formula = "o = net·σ(net)"
+    derivative_formula = "silu'(net) = σ(net)·(1 + net·(1 − σ(net)))"
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         return net * _SIGMOID.forward(net)
@@ -214,10 +272,16 @@ class SiLU(Activation):
 
 
 class GELU(Activation):
-    """o = ½·net·(1 + tanh(u)), u = √(2/π)·(net + 0.044715·net³)  (PyTorch's approximate="tanh");
-    ∂o/∂net = ½(1 + tanh u) + ½·net·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·net²)."""
+    """o = ½·net·(1 + tanh u),  u = √(2/π)·(net + 0.044715·net³);
+    gelu'(net) = ½·(1 + tanh u) + ½·net·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·net²).
+
+    PyTorch's ``GELU(approximate="tanh")``.
+    """
 
     name = "gelu"
+    symbol = "gelu"
+    formula = "o = ½·net·(1 + tanh u),  u = √(2/π)·(net + 0.044715·net³)"
+    derivative_formula = "gelu'(net) = ½·(1 + tanh u) + ½·net·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·net²)"
     _C = math.sqrt(2.0 / math.pi)
     _A = 0.044715
 
@@ -231,13 +295,17 @@ class GELU(Activation):
 
 
 class Softmax(Activation):
-    """o_j = e^(net_j) / Σ_l e^(net_l) over each row;  ∂o_j/∂net_i = o_j(1[i=j] − o_i).
+    """o_j = e^(net_j) / Σ_l e^(net_l);  ∂o_j/∂net_i = o_j·(1[i = j] − o_i).
 
     The row maximum is subtracted before exp, so it never overflows. The Jacobian is not diagonal, so
     ``backward`` is the row-wise product  grad_net = o ⊙ (grad_o − Σ_l grad_o_l·o_l).
     """
 
     name = "softmax"
+    symbol = "softmax"
+    formula = "o_j = e^(net_j) / Σ_l e^(net_l)"
+    derivative_formula = "∂o_j/∂net_i = o_j·(1[i = j] − o_i)"
+    one_unit_per_class = True
     elementwise = False
 
     def forward(self, net: np.ndarray) -> np.ndarray:
@@ -252,13 +320,16 @@ class Softmax(Activation):
 
 
 class Maxout(Activation):
-    """o_j = max_p net_(j,p) over the k pieces of unit j;  ∂o_j/∂net_(j,p) = 1 for the (first) largest piece, else 0.
+    """o_j = max_p net_(j,p);  ∂o_j/∂net_(j,p) = 1 for the (first) largest piece p, else 0.
 
     The pieces of unit j are the k adjacent columns j·k … j·k+k−1 of ``net``, so a maxout ``Dense(n_in, n_out)``
     has ``W`` of shape (n_in, n_out·k).
     """
 
     name = "maxout"
+    symbol = "maxout"
+    formula = "o_j = max_p net_(j,p)"
+    derivative_formula = "∂o_j/∂net_(j,p) = 1 for the (first) largest piece p, else 0"
     elementwise = False
 
     def __init__(self, k: int = 2) -> None:

@@ -1,4 +1,4 @@
-"""What ``fit`` reports and how it is steered: ``History``, ``Callback``, ``EarlyStopping``.
+"""What ``fit`` reports and how it is steered: ``History``, ``Callback``, ``BestWeights``, ``EarlyStopping``.
 
 Training never prints. It records a ``History`` and calls each callback at fixed points with one
 ``TrainState`` object; a callback reads ``state.logs`` (this epoch's values), may change
@@ -124,50 +124,70 @@ class LambdaCallback(Callback):
             setattr(self, name, fn)
 
 
-class EarlyStopping(Callback):
-    """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
+class BestWeights(Callback):
+    """Keep a copy of the weights of the epoch where ``monitor`` was best, and put them back when training ends.
 
-    ``monitor`` defaults to ``val_loss`` when there is validation data, else ``loss``. With
-    ``restore_best=True`` the network ends with the weights of the best epoch (also after Ctrl-C).
+    The one "keep the best weights" of lucidnet: the CLI, the playground and the scikit-learn estimators use
+    it, and :class:`EarlyStopping` is built on it.
+
+    Parameters
+    ----------
+    monitor : str or None
+        A key of the epoch's logs; None: ``val_loss`` when there is validation data, else ``loss``.
+    mode : "min" or "max"
+        Whether lower (a loss) or higher (a score) is better.
+    min_delta : float >= 0
+        An epoch is better only when it beats the best by more than this.
+    restore : bool
+        Put the best weights back at the end of training (also after Ctrl-C and on divergence).
+
+    Attributes
+    ----------
+    best : float
+        The best value seen (inf, or −inf for "max", before the first epoch).
+    best_epoch : int or None
+        Its epoch, counted from the start of the ``fit`` that saw it (negative after ``load_state_dict``: that
+        many epochs before the new fit's first).
+    best_weights : list of ndarray or None
+        Copies of ``network.parameters()`` at that epoch.
     """
 
-    def __init__(self, patience: int = 10, min_delta: float = 0.0, monitor: str | None = None,
-                 restore_best: bool = True) -> None:
-        self.patience = check_int("patience", patience, minimum=0)
-        self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
+    _name = "BestWeights"
+
+    def __init__(self, monitor: str | None = None, mode: str = "min", min_delta: float = 0.0,
+                 restore: bool = True) -> None:
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
         self.monitor = monitor
-        self.restore_best = bool(restore_best)
+        self.mode = mode
+        self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
+        self.restore = bool(restore)
+        self.keeps_weights = True
         self._reset()
 
     def _reset(self) -> None:
-        self.best = math.inf
+        self.best = math.inf if self.mode == "min" else -math.inf
         self.best_epoch: int | None = None
         self.best_weights: list[np.ndarray] | None = None
-        self.wait = 0
         self._carry_on = False
 
-    def state_dict(self) -> dict[str, Any]:
-        """Where the watch stands: best value (None before the first epoch), its epoch (counted from the start
-        of the ``fit`` that saw it), epochs waited since, and the best weights (copies, or None)."""
-        return {
-            "best": None if math.isinf(self.best) else self.best,
-            "best_epoch": self.best_epoch,
-            "wait": self.wait,
-            "best_weights": None if self.best_weights is None else [w.copy() for w in self.best_weights],
-        }
+    def key(self, logs: dict[str, float]) -> str:
+        """The log key watched: ``monitor``, or ``val_loss`` / ``loss``."""
+        key = self.monitor or ("val_loss" if "val_loss" in logs else "loss")
+        if key not in logs:
+            raise ValueError(f"{self._name} monitors {key!r}, which fit does not record; it records {sorted(logs)}")
+        return key
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Go on from a ``state_dict()``: the next ``fit`` keeps this state instead of starting afresh, so the
-        patience already used and the best weights carry over (a resumed run). A ``best_epoch`` from an earlier
-        ``fit`` is then negative: that many epochs before the new one's first."""
-        self._reset()
-        best = state.get("best")
-        self.best = math.inf if best is None else float(best)
-        self.best_epoch = None if state.get("best_epoch") is None else int(state["best_epoch"])
-        self.wait = check_int("wait", state.get("wait", 0), minimum=0)
-        weights = state.get("best_weights")
-        self.best_weights = None if weights is None else [np.array(w) for w in weights]
-        self._carry_on = True
+    def improved(self, state: TrainState) -> bool:
+        """Whether this epoch beats the best by more than ``min_delta``; if so it becomes the best, and its
+        weights are copied."""
+        value = state.logs[self.key(state.logs)]
+        better = value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
+        if better:
+            self.best, self.best_epoch = float(value), state.epoch
+            if self.keeps_weights:
+                self.best_weights = state.network.get_weights()
+        return better
 
     def on_train_begin(self, state: TrainState) -> None:
         if self._carry_on:  # load_state_dict() before this fit: go on from there, once
@@ -176,26 +196,79 @@ class EarlyStopping(Callback):
             self._reset()
 
     def on_epoch_end(self, state: TrainState) -> None:
-        key = self.monitor or ("val_loss" if "val_loss" in state.logs else "loss")
-        if key not in state.logs:
-            raise ValueError(
-                f"EarlyStopping monitors {key!r}, which fit does not record; it records {sorted(state.logs)}"
-            )
-        value = state.logs[key]
-        if value < self.best - self.min_delta:
-            self.best, self.best_epoch, self.wait = value, state.epoch, 0
-            if self.restore_best:
-                self.best_weights = state.network.get_weights()
+        self.improved(state)
+
+    def on_train_end(self, state: TrainState) -> None:
+        state.history.best_epoch = self.best_epoch
+        if self.restore and self.best_weights is not None:
+            state.network.set_weights(self.best_weights)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Where the watch stands: best value (None before the first epoch), its epoch, the best weights (copies,
+        or None); a checkpoint stores it."""
+        return {
+            "best": None if math.isinf(self.best) else self.best,
+            "best_epoch": self.best_epoch,
+            "best_weights": None if self.best_weights is None else [w.copy() for w in self.best_weights],
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Go on from a ``state_dict()``: the next ``fit`` keeps this state instead of starting afresh (a resumed
+        run keeps its best weights)."""
+        self._reset()
+        best = state.get("best")
+        if best is not None:
+            self.best = float(best)
+        self.best_epoch = None if state.get("best_epoch") is None else int(state["best_epoch"])
+        weights = state.get("best_weights")
+        self.best_weights = None if weights is None else [np.array(w) for w in weights]
+        self._carry_on = True
+
+    def __repr__(self) -> str:
+        return f"BestWeights(monitor={self.monitor!r}, mode={self.mode!r}, restore={self.restore})"
+
+
+class EarlyStopping(BestWeights):
+    """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
+
+    ``monitor`` defaults to ``val_loss`` when there is validation data, else ``loss``. With
+    ``restore_best=True`` the network ends with the weights of the best epoch (also after Ctrl-C), which
+    :class:`BestWeights` keeps.
+    """
+
+    _name = "EarlyStopping"
+
+    def __init__(self, patience: int = 10, min_delta: float = 0.0, monitor: str | None = None,
+                 restore_best: bool = True, mode: str = "min") -> None:
+        self.patience = check_int("patience", patience, minimum=0)
+        super().__init__(monitor=monitor, mode=mode, min_delta=min_delta, restore=restore_best)
+        self.keeps_weights = self.restore  # without restoring, copying the weights would be wasted
+
+    @property
+    def restore_best(self) -> bool:
+        return self.restore
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.wait = 0
+
+    def on_epoch_end(self, state: TrainState) -> None:
+        if self.improved(state):
+            self.wait = 0
         else:
             self.wait += 1
             if self.wait > self.patience:
                 state.stop = True
                 state.history.stopped_early = True
 
-    def on_train_end(self, state: TrainState) -> None:
-        state.history.best_epoch = self.best_epoch
-        if self.restore_best and self.best_weights is not None:
-            state.network.set_weights(self.best_weights)
+    def state_dict(self) -> dict[str, Any]:
+        """:meth:`BestWeights.state_dict` and the epochs waited since the best."""
+        return {**super().state_dict(), "wait": self.wait}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Go on from a ``state_dict()``: the patience already used and the best weights carry over."""
+        super().load_state_dict(state)
+        self.wait = check_int("wait", state.get("wait", 0), minimum=0)
 
     def __repr__(self) -> str:
         return f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, monitor={self.monitor!r})"

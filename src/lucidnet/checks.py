@@ -60,6 +60,9 @@ def as_numeric(name: str, a: object, hint: str = "") -> np.ndarray:
         raise ValueError(f"{name} must be a rectangular array of numbers: {exc}") from None
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must contain numbers, got an array of dtype {arr.dtype}{hint}")
+    if arr.dtype.kind == "c":  # casting to float would drop the imaginary parts without a word
+        raise TypeError(f"{name} must contain real numbers, got complex ones (dtype {arr.dtype}); "
+                        "pass the real parts (x.real) or the magnitudes (abs(x)) explicitly")
     return arr
 
 

@@ -11,9 +11,10 @@ finding                when
 vanishing_gradients    ρ₁ < 10⁻² × ρ_L (median over epochs: shrinking towards the input), or
                        ρ₁ < 10⁻⁴ in the first epoch (tiny relative to the weights), dead ReLUs aside
 exploding_gradients    ρ₁ > 10² × ρ_L (median over epochs), or a gradient not finite
-saturated_units        > 50 % of a hidden sigmoid/tanh layer's outputs within 0.01 of its bounds
-                       (σ < 0.01 or > 0.99; |tanh| > 0.99) in the last epoch
-dead_relus             > 50 % of a ReLU layer's units output 0 for every sample of the last epoch
+saturated_units        > 50 % of a bounded layer's outputs within 0.01 of its bounds (``Activation.bounds``:
+                       σ < 0.01 or > 0.99; |tanh| > 0.99) in the last epoch
+dead_relus             > 50 % of the units of a layer that can die (``Activation.can_die``: relu) output 0
+                       for every sample of the last epoch
 loss_rising            the last loss exceeds the best by > 10 % and by > 10 % of the drop before it
 loss_non_finite        training stopped on a NaN or infinite loss (``TrainingDivergedError``)
 =====================  ===========================================================================
@@ -115,9 +116,9 @@ class DiagnosticsReport:
     ratio : ndarray (epochs, L)
         Mean over the epoch's steps of ρ_ℓ = ‖∂E/∂W⁽ℓ⁾‖ / ‖W⁽ℓ⁾‖.
     saturated : ndarray (epochs, L)
-        Fraction of saturated outputs; NaN for layers that are not sigmoid/tanh.
+        Fraction of saturated outputs; NaN for layers without bounds (not sigmoid or tanh).
     dead : ndarray (epochs, L)
-        Fraction of units with o = 0 for every sample of the epoch; NaN for layers that are not relu.
+        Fraction of units with o = 0 for every sample of the epoch; NaN for layers that cannot die (not relu).
     loss : list of float
         The epoch losses (``History.loss``).
     diverged : bool
@@ -247,15 +248,12 @@ class Diagnostics(Callback):
                 w = float(np.linalg.norm(layer.W))
             self._g[j] += g
             self._r[j] += g / w if w > 0 else (math.inf if g > 0 else 0.0)
-            name = layer.activation.name
-            o = layer.o
-            if name == "sigmoid":
-                self._sat[j] += np.count_nonzero((o < 0.01) | (o > 0.99))
+            act, o = layer.activation, layer.o
+            if act.bounds is not None:  # sigmoid, tanh: saturated within 0.01 of an asymptote
+                low, high = act.bounds
+                self._sat[j] += np.count_nonzero((o < low + 0.01) | (o > high - 0.01))
                 self._seen[j] += o.size
-            elif name == "tanh":
-                self._sat[j] += np.count_nonzero(np.abs(o) > 0.99)
-                self._seen[j] += o.size
-            elif name == "relu":
+            elif act.can_die:  # relu: a unit that outputs 0 for every sample gets no gradient
                 on = (o > 0).any(axis=0)
                 prev = self._alive[j]
                 self._alive[j] = on if prev is None else (prev | on)
@@ -295,8 +293,8 @@ class Diagnostics(Callback):
         for j in range(n_layers):
             d = a["dead"][last, j] if last >= 0 else math.nan
             if not math.isnan(d) and d > self.dead_limit:
-                units = self._layers[j].n_out
-                found.append(Finding("dead_relus", f"{round(d * units)} of {units} relu units output 0 for every "
+                units, act = self._layers[j].n_out, self._layers[j].activation.name
+                found.append(Finding("dead_relus", f"{round(d * units)} of {units} {act} units output 0 for every "
                                      "sample of the epoch", layer=j + 1, epoch=last))
         if len(ratio) and n_layers > 1:
             with np.errstate(divide="ignore", invalid="ignore"):

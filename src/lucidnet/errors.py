@@ -4,7 +4,7 @@ the value at fault and the fix.
 =======================  ===================  =============================================================
 exception                base                 raised when
 =======================  ===================  =============================================================
-TrainingDivergedError    FloatingPointError   the loss became NaN or infinite during ``fit``
+TrainingDivergedError    FloatingPointError   the loss became NaN or infinite, or rose far, during ``fit``
 DataError                ValueError           a data file or table cannot be read as asked
 ModelFileError           ValueError           a model, checkpoint or text model file cannot be loaded
 =======================  ===================  =============================================================
@@ -20,14 +20,17 @@ __all__ = ["DataError", "ModelFileError", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(FloatingPointError):
-    """The loss became NaN or infinite during ``fit``.
+    """Training diverged: the loss became NaN or infinite, or rose far above where it started.
 
-    The network keeps the last weights that gave a finite loss; ``history`` holds the epochs run so far.
+    The network is put back to the weights of its best epoch so far. Attributes: ``history`` (the epochs run),
+    ``reason`` ("non_finite" or "rising"), ``epoch`` (0-based, the one that diverged), ``loss`` and ``lr``
+    (the learning rate then), so that a caller (the CLI, say) can phrase its own advice.
     """
 
-    def __init__(self, message: str, history: Any = None) -> None:
+    def __init__(self, message: str, history: Any = None, reason: str = "non_finite", epoch: int | None = None,
+                 loss: float | None = None, lr: float | None = None) -> None:
         super().__init__(message)
-        self.history = history
+        self.history, self.reason, self.epoch, self.loss, self.lr = history, reason, epoch, loss, lr
 
 
 class DataError(ValueError):

@@ -88,16 +88,14 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
     -------
     GradcheckReport with ``passed``, ``max_rel_error``, ``rows`` and a printable table.
     """
-    from .network import Network
-
     eps = check_positive("eps", eps)
     tol = check_positive("tol", tol)
     atol = check_positive("atol", atol, allow_zero=True)
-    copy = Network.from_config(net.get_config(), dtype="float64")
+    copy = type(net).from_config(net.get_config(), dtype="float64")
     copy.set_weights([p.astype(np.float64) for p in net.parameters()])
-    x, t, w = copy._check_xy(X, y, sample_weight)
-    copy._backprop(x, t, w, training=False)
-    grads = [g.copy() for g in copy._gradients()]
+    x, t, w = copy.prepare(X, y, sample_weight)
+    copy.backprop(x, t, w, training=False)
+    grads = [g.copy() for g in copy.gradients()]
     rng = np.random.default_rng(seed)
     rows = []
     for name, p, g in zip(copy.parameter_names(), copy.parameters(), grads):
@@ -109,9 +107,9 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
         for j, i in enumerate(idx):
             old = flat[i]
             flat[i] = old + eps
-            e_plus = copy._loss(x, t, w)
+            e_plus = copy.loss(x, t, w)
             flat[i] = old - eps
-            e_minus = copy._loss(x, t, w)
+            e_minus = copy.loss(x, t, w)
             flat[i] = old
             numeric[j] = (e_plus - e_minus) / (2 * eps)
         analytic = g.reshape(-1)[idx]

@@ -123,7 +123,7 @@ class Dense(Layer):
                 self._b0 = _explicit("bias_init", bias_init, (width,))
         self.W: Any = None  # ndarray once initialised
         self.b: Any = None
-        # where backward writes grad_W and grad_b: views of the Network's gradient vector (see ``_place``)
+        # where backward writes grad_W and grad_b: views of the network's ∂E/∂θ (see ``place``)
         self._grad_W_out: np.ndarray | None = None
         self._grad_b_out: np.ndarray | None = None
         if self._W0 is not None:  # explicit weights: usable at once, before joining a network
@@ -159,9 +159,10 @@ class Dense(Layer):
         self._grad_W_out = self._grad_b_out = None
         self._clear()
 
-    def _place(self, theta: np.ndarray, grad: np.ndarray, offset: int) -> int:
+    def place(self, theta: np.ndarray, grad: np.ndarray, offset: int) -> int:
         """Move W and b into the vector ``theta`` from ``offset`` on (as views, values unchanged), and take the
-        same places of ``grad`` for grad_W and grad_b; returns the offset after them. Called by ``Network``."""
+        same places of ``grad`` for grad_W and grad_b; returns the offset after them. Called by
+        :class:`~lucidnet.parameters.Parameters`, which owns the layout."""
         for name, out in (("W", "_grad_W_out"), ("b", "_grad_b_out")):
             p = getattr(self, name)
             if p is None:
@@ -197,7 +198,7 @@ class Dense(Layer):
             raise RuntimeError("backward() called before forward(): run forward(x) first so the layer has x, net and o")
         self.delta = delta
         x, gW = self.x, self._grad_W_out
-        try:  # into the network's gradient vector (Network._pack), when this layer is in one
+        try:  # into the network's ∂E/∂θ (lucidnet.parameters), when this layer is in one
             self.grad_W = np.dot(x.T, delta, out=gW)
         except ValueError:  # called by hand with another dtype than the network's: a fresh array
             self.grad_W = np.dot(x.T, delta)

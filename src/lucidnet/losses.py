@@ -37,12 +37,35 @@ def _rows(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
 
 
 class Loss(Configurable):
-    """Base class: a loss E(o, y) with ``value`` and ``gradient`` side by side."""
+    """Base class: a loss E(o, y) with ``value`` and ``gradient`` side by side.
+
+    Each class carries its own text (what traces, ``lucidnet explain``, the playground and the docs print) and
+    the facts about itself that other parts decide on, so adding a loss is a change to this file only.
+    """
 
     #: "mean" (divided by the number of samples or elements) or "sum"
     reduction: ClassVar[str] = "mean"
     #: the output activation whose combination with this loss is fused (computed from net), if any
     fused_activation: ClassVar[type[Activation] | None] = None
+    #: E in the lessons' notation (k: samples, j: outputs; n samples, m outputs), without sample weights
+    formula: ClassVar[str] = ""
+    #: ∂E/∂o_j of one sample, in the same notation
+    gradient_formula: ClassVar[str] = ""
+    #: the tasks the loss suits: "classification", "regression"
+    tasks: ClassVar[tuple[str, ...]] = ("classification", "regression")
+    #: True when the targets may be class indices (n,) and the output needs one unit per class
+    one_unit_per_class: ClassVar[bool] = False
+    #: E = scale·ℓ, divided by m when ``over_outputs``, where ℓ is the textbook loss summed over outputs and
+    #: averaged (reduction "mean") or summed ("sum") over samples: ½‖o − y‖² for the squared errors,
+    #: −Σ_j y_j·ln o_j for the log-losses, Σ_j |o − y| for mae, Σ_j h(o − y) for huber (see sample_factor)
+    scale: ClassVar[float] = 1.0
+    #: True when E also averages over the m outputs
+    over_outputs: ClassVar[bool] = True
+
+    def sample_factor(self, n_outputs: int) -> float:
+        """c in E = c·ℓ (see ``scale``) for ``n_outputs`` outputs: what comparing this loss with another
+        library's reduction of the same textbook loss needs (scikit-learn's MLP reduces ℓ with c = 1)."""
+        return self.scale / n_outputs if self.over_outputs else self.scale
 
     def value(self, o: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> float:
         """E(o, y) as a Python float."""
@@ -99,6 +122,10 @@ class SSE(Loss):
     """E = Σ_i w_i Σ_j (o_ij − y_ij)²  (sum of squared errors);  ∂E/∂o = 2·w·(o − y)."""
 
     name = "sse"
+    formula = "E = Σ_k Σ_j (o_kj − y_kj)²"
+    gradient_formula = "2·(o_j − y_j)"
+    scale = 2.0
+    over_outputs = False
     reduction = "sum"
 
     def value(self, o, y, w=None):
@@ -120,6 +147,9 @@ class HalfSSE(Loss):
     """E = ½·Σ_i w_i Σ_j (o_ij − y_ij)²  (the lessons' E);  ∂E/∂o = w·(o − y)."""
 
     name = "half_sse"
+    formula = "E = ½·Σ_k Σ_j (o_kj − y_kj)²"
+    gradient_formula = "o_j − y_j"
+    over_outputs = False
     reduction = "sum"
 
     def value(self, o, y, w=None):
@@ -139,6 +169,9 @@ class MSE(Loss):
     """E = (1/(n·m))·Σ_i w_i Σ_j (o_ij − y_ij)²  (PyTorch's MSELoss);  ∂E/∂o = 2·w·(o − y)/(n·m)."""
 
     name = "mse"
+    formula = "E = (1/(n·m))·Σ_k Σ_j (o_kj − y_kj)²"
+    gradient_formula = "2·(o_j − y_j)/(n·m)"
+    scale = 2.0
 
     def value(self, o, y, w=None):
         d = o - y
@@ -160,6 +193,8 @@ class MAE(Loss):
     """E = (1/(n·m))·Σ_i w_i Σ_j |o_ij − y_ij|  (PyTorch's L1Loss);  ∂E/∂o = w·sign(o − y)/(n·m), 0 where o = y."""
 
     name = "mae"
+    formula = "E = (1/(n·m))·Σ_k Σ_j |o_kj − y_kj|"
+    gradient_formula = "sign(o_j − y_j)/(n·m)"
 
     def value(self, o, y, w=None):
         return float(_rows(np.abs(o - y), w).sum()) / o.size
@@ -173,6 +208,8 @@ class Huber(Loss):
     ∂E/∂o = w·clip(o − y, −δ, δ)/(n·m)."""
 
     name = "huber"
+    formula = "E = (1/(n·m))·Σ_k Σ_j h(o_kj − y_kj)"
+    gradient_formula = "h'(o_j − y_j)/(n·m)"
 
     def __init__(self, delta: float = 1.0) -> None:
         self.delta = check_positive("huber delta", delta)
@@ -198,6 +235,9 @@ class BCE(Loss):
     """
 
     name = "bce"
+    formula = "E = −(1/(n·m))·Σ_k Σ_j (y·ln o + (1 − y)·ln(1 − o))"
+    gradient_formula = "(o_j − y_j)/(o_j·(1 − o_j)·n·m)"
+    tasks = ("classification",)
     fused_activation = Sigmoid
 
     def prepare_targets(self, y, n_out, dtype):
@@ -238,6 +278,11 @@ class CrossEntropy(Loss):
     """
 
     name = "cross_entropy"
+    formula = "E = −(1/n)·Σ_k Σ_j y_kj·ln o_kj"
+    gradient_formula = "−y_j/(n·o_j)"
+    over_outputs = False
+    tasks = ("classification",)
+    one_unit_per_class = True
     fused_activation = Softmax
 
     def prepare_targets(self, y, n_out, dtype):

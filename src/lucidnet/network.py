@@ -1,10 +1,21 @@
 """``Network``: a chain of layers, a loss, and backpropagation through them.
 
-Forward:  o⁰ = x;  for each layer l:  net^l = o^(l−1) W^l + b^l,  o^l = φ_l(net^l).
+Forward:  o⁰ = x;  for each layer ℓ:  net^ℓ = o^(ℓ−1) W^ℓ + b^ℓ,  o^ℓ = φ_ℓ(net^ℓ).
 Backward (the δ rule, any depth):  δ^L = ∂E/∂o^L ⊙ φ_L'(net^L)  (or the fused form for bce/sigmoid and
-cross_entropy/softmax);  δ^l = (δ^(l+1) W^(l+1)ᵀ) ⊙ φ_l'(net^l);  ∂E/∂W^l = o^(l−1)ᵀ δ^l;  ∂E/∂b^l = Σ_rows δ^l.
+cross_entropy/softmax);  δ^ℓ = (δ^(ℓ+1) W^(ℓ+1)ᵀ) ⊙ φ_ℓ'(net^ℓ);  ∂E/∂W^ℓ = o^(ℓ−1)ᵀ δ^ℓ;  ∂E/∂b^ℓ = Σ_rows δ^ℓ.
 
 With penalties:  E = loss(o, y) + λ₁·Σ|W| + ½λ₂·Σ W²  over every weight matrix (biases are not penalised).
+
+A network is a model, not a hub. Its public surface is what any trainer or checker needs, and nothing more:
+
+- :meth:`prepare` checks user data once and returns the arrays the engine works on;
+- :meth:`backprop` runs forward and backward on prepared arrays (no checks: the hot path) and returns E;
+- :meth:`forward`, :meth:`predict`, :meth:`loss` and :meth:`loss_and_gradients` do the same on user data;
+- :meth:`parameters` and :meth:`gradients` (aligned lists), ``theta`` (:class:`~lucidnet.parameters.Parameters`:
+  θ in one vector, with the one-call update), ``loss_fn``, ``rng``, ``layers``.
+
+``fit`` (:mod:`lucidnet.training`), ``trace`` (:mod:`lucidnet.trace`) and ``gradcheck`` are functions written on
+that surface alone; ``net.fit(...)`` and ``net.trace(...)`` call them. Saving is :func:`lucidnet.io.save_model`.
 
 >>> import numpy as np
 >>> from lucidnet import Dense
@@ -22,13 +33,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .checks import as_2d_array, check_positive
+from . import trace as _trace
+from . import training
+from .checks import as_2d_array, as_numeric, check_positive
 from .layers import Dense, Layer, get_layer
 from .losses import Loss, get_loss
+from .parameters import Parameters
 
 if TYPE_CHECKING:
     from .callbacks import Callback, EarlyStopping, History
     from .optimizers import Optimizer
+    from .trace import Trace
 
 _DTYPES: dict[str, np.dtype] = {"float64": np.dtype(np.float64), "float32": np.dtype(np.float32)}
 
@@ -49,32 +64,20 @@ class Network:
         ``fit`` gets a seed of its own, the shuffling order. Same seed, same run, bit for bit.
     l1, l2 : float
         Penalties λ₁·Σ|W| and ½λ₂·Σ W² added to E.
+
+    Attributes
+    ----------
+    theta : Parameters
+        θ = (W¹, b¹, W², …) as one vector, the layers' W and b being views of it, and ∂E/∂θ likewise.
+    fused : bool
+        True when the loss is computed from the output layer's ``net`` (bce after sigmoid, cross_entropy after
+        softmax): exact where o saturates, and δ = o − y (scaled) directly.
     """
 
     def __init__(self, layers: Sequence[Layer], loss: str | dict[str, Any] | Loss = "mse",
                  dtype: str | np.dtype | type = "float64", seed: int | None = None,
                  l1: float = 0.0, l2: float = 0.0) -> None:
-        if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
-            raise TypeError("layers must be a list of layers, e.g. [Dense(2, 3), Dense(3, 1)]")
-        if not layers:
-            raise ValueError("a Network needs at least one layer")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"layers[{i}] is {layer!r}, not a lucidnet layer (Dense or Dropout)")
-        if not isinstance(layers[-1], Dense):
-            raise ValueError(f"the last layer must be Dense (it produces the output), got {layers[-1]!r}")
-        if not isinstance(layers[0], Dense):
-            raise ValueError(f"the first layer must be Dense (it fixes the input width), got {layers[0]!r}")
-        width = None
-        for i, layer in enumerate(layers):
-            if isinstance(layer, Dense):
-                if width is not None and layer.n_in != width:
-                    raise ValueError(
-                        f"layers[{i}] {layer!r} takes {layer.n_in} inputs but the layer before gives {width}"
-                    )
-                width = layer.n_out
-            else:
-                layer.n_in = layer.n_out = width  # type: ignore[assignment]
+        _check_layers(layers)
         key = str(np.dtype(dtype)) if not isinstance(dtype, str) else dtype
         if key not in _DTYPES:
             raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
@@ -88,46 +91,15 @@ class Network:
         for layer in self.layers:
             layer.initialize(self.rng, self.dtype)
         self._dense = [layer for layer in self.layers if isinstance(layer, Dense)]
-        self._pack()
-        self._check_output()
-
-    def _pack(self) -> None:
-        """Lay the parameters out in one contiguous vector θ = (W1, b1, W2, …) and the gradients in another.
-
-        Each layer's W and b become views of θ (same values) and its backward writes grad_W and grad_b into
-        the same places of ∂E/∂θ, so an optimizer that keeps no per-parameter state updates the whole network
-        with one call on two vectors instead of one per array (on the lessons' networks, NumPy's cost per
-        call is most of a step).
-        """
-        total = sum(p.size for layer in self._dense for p in layer.parameters())
-        self._theta = np.empty(total, dtype=self.dtype)
-        self._grad = np.zeros(total, dtype=self.dtype)
-        offset = 0
-        for layer in self._dense:
-            offset = layer._place(self._theta, self._grad, offset)
-        self._packed = self.parameters()
-
-    def _flat(self) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
-        """([θ], [∂E/∂θ]) while every parameter still is its view of θ, else None (say a layer joined another
-        network, which re-initialised it)."""
-        params = self.parameters()
-        if len(params) != len(self._packed) or any(p is not q or p.base is not self._theta
-                                                    for p, q in zip(params, self._packed)):
-            return None
-        return [self._theta], [self._grad]
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # pickle and copy.deepcopy give each array its own memory, so the views of θ are views no more: lay
-        # the copied values out in a vector of the copy's own
-        self.__dict__.update(state)
-        self._pack()
-
-    def _check_output(self) -> None:
-        out = self.layers[-1]
-        assert isinstance(out, Dense)
-        self._fused = self.loss_fn.fuses_with(out.activation)
+        self.theta = Parameters(self._dense, self.dtype)
+        self.fused = self.loss_fn.fuses_with(self.output_layer.activation)
 
     # ----------------------------------------------------------------- shapes and parameters
+    @property
+    def output_layer(self) -> Dense:
+        """The last layer, the one whose o is the network's output."""
+        return self._dense[-1]
+
     @property
     def n_in(self) -> int:
         return self.layers[0].n_in
@@ -138,16 +110,16 @@ class Network:
 
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays W1, b1, W2, b2, … (absent biases skipped); optimizers update them in place."""
-        return [p for layer in self.layers for p in layer.parameters()]
+        return self.theta.arrays()
+
+    def gradients(self) -> list[np.ndarray]:
+        """∂E/∂W1, ∂E/∂b1, … of the last backward pass, aligned with ``parameters()`` (live, overwritten by the
+        next pass: copy them to keep them)."""
+        return self.theta.gradients()
 
     def parameter_names(self) -> list[str]:
         """Names aligned with ``parameters()``: "W1", "b1", "W2", … (numbered over Dense layers from 1)."""
-        names = []
-        for i, layer in enumerate(self._dense, start=1):
-            names.append(f"W{i}")
-            if layer.b is not None:
-                names.append(f"b{i}")
-        return names
+        return list(self.theta.names)
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of ``parameters()``."""
@@ -167,7 +139,21 @@ class Network:
             p[...] = w
 
     def count_parameters(self) -> int:
-        return sum(p.size for p in self.parameters())
+        return self.theta.size
+
+    # ----------------------------------------------------------------- data at the boundary
+    def prepare(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Check user data once: (x, y, w) as the engine works on them.
+
+        x (n, n_in) and y (n, n_out) C-contiguous in the network's dtype (class indices become one-hot rows
+        under cross_entropy), w (n,) sample weights scaled to average 1, or None. Raises a clear error for
+        anything wrong: ragged or non-numeric data, NaN, shapes that do not fit the network, bad weights.
+        """
+        x = as_2d_array("X", X, self.dtype, n_cols=self.n_in)
+        t = self.loss_fn.prepare_targets(y, self.n_out, self.dtype)
+        if len(t) != len(x):
+            raise ValueError(f"X has {len(x)} samples but y has {len(t)}; they must match")
+        return x, t, _sample_factors(sample_weight, len(x), self.dtype)
 
     # ----------------------------------------------------------------- forward, loss, gradients
     def _forward(self, x: np.ndarray, training: bool = False) -> np.ndarray:
@@ -175,30 +161,10 @@ class Network:
             x = layer.forward(x, training)
         return x
 
-    def _check_x(self, X: Any, name: str = "X") -> np.ndarray:
-        return as_2d_array(name, X, self.dtype, n_cols=self.n_in)
-
-    def _check_xy(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        x = self._check_x(X)
-        t = self.loss_fn.prepare_targets(y, self.n_out, self.dtype)
-        if len(t) != len(x):
-            raise ValueError(f"X has {len(x)} samples but y has {len(t)}; they must match")
-        return x, t, self._sample_factors(sample_weight, len(x))
-
-    def _sample_factors(self, sample_weight: Any, n: int) -> np.ndarray | None:
-        """Sample weights scaled to average 1, or None."""
-        if sample_weight is None:
-            return None
-        w = np.asarray(sample_weight, dtype=np.float64)
-        if w.ndim != 1 or len(w) != n:
-            raise ValueError(f"sample_weight must have shape ({n},), got {w.shape}")
-        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise ValueError("sample_weight must be finite, >= 0, and not all zero")
-        return (w * (n / w.sum())).astype(self.dtype)
-
-    def forward(self, X: Any) -> np.ndarray:
-        """o, the output for inputs ``X`` (n, n_in) -> (n, n_out), without dropout. Layers keep x, net, o."""
-        return self._forward(self._check_x(X))
+    def forward(self, X: Any, training: bool = False) -> np.ndarray:
+        """o, the output for inputs ``X`` (n, n_in) -> (n, n_out); dropout only with ``training=True``.
+        Every layer keeps its x, net and o."""
+        return self._forward(as_2d_array("X", X, self.dtype, n_cols=self.n_in), training)
 
     def predict(self, X: Any) -> np.ndarray:
         """The network's output for ``X`` (n, n_in) -> (n, n_out): values, or probabilities after sigmoid/softmax."""
@@ -218,32 +184,29 @@ class Network:
                 e += 0.5 * self.l2 * float(np.vdot(layer.W, layer.W))
         return e
 
-    def _data_loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
-        """E of the outputs alone, without penalties (fused from the logits where the loss fuses)."""
+    def _loss(self, x: np.ndarray, y: np.ndarray, w: np.ndarray | None, penalty: bool) -> float:
         o = self._forward(x)
-        out = self.layers[-1]
-        return self.loss_fn.value_from_net(out.net, t, w) if self._fused else self.loss_fn.value(o, t, w)
+        e = self.loss_fn.value_from_net(self.output_layer.net, y, w) if self.fused else self.loss_fn.value(o, y, w)
+        return e + self._penalty() if penalty and (self.l1 or self.l2) else e
 
-    def _loss(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None = None) -> float:
-        e = self._data_loss(x, t, w)
-        return e + self._penalty() if (self.l1 or self.l2) else e
+    def loss(self, X: Any, y: Any, sample_weight: Any = None, penalty: bool = True) -> float:
+        """E on (X, y) without dropout; ``penalty=False`` leaves out the l1/l2 terms (the data loss alone)."""
+        return self._loss(*self.prepare(X, y, sample_weight), penalty=penalty)
 
-    def loss(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-        """E on (X, y), penalties included, without dropout."""
-        return self._loss(*self._check_xy(X, y, sample_weight))
-
-    def _backprop(self, x: np.ndarray, t: np.ndarray, w: np.ndarray | None, training: bool) -> float:
-        """Forward and backward pass; every layer then holds its δ and gradients. Returns E."""
+    def backprop(self, x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, training: bool = False) -> float:
+        """Forward and backward pass on prepared arrays (see :meth:`prepare`; nothing is checked here). Returns
+        E; every layer then holds its δ and gradients, and ``gradients()`` / ``theta.grad`` hold ∂E/∂θ."""
         o = self._forward(x, training)
         layers = self.layers
-        out = layers[-1]
+        out = self.output_layer
         last = len(layers) - 1
         loss = self.loss_fn
-        if self._fused:
-            e, delta = loss.value_and_delta_from_net(out.net, o, t, w)
+        grad: Any  # ∂E/∂o of the layer below: None only past the first layer, which never needs it
+        if self.fused:
+            e, delta = loss.value_and_delta_from_net(out.net, o, y, w)
             grad = out.backward_delta(delta, last > 0)
         else:
-            e, g = loss.value_and_gradient(o, t, w)
+            e, g = loss.value_and_gradient(o, y, w)
             grad = out.backward(g, last > 0)
         for i in range(last - 1, -1, -1):
             grad = layers[i].backward(grad, i > 0)
@@ -256,36 +219,35 @@ class Network:
                     layer.grad_W += self.l2 * layer.W
         return e
 
-    def _gradients(self) -> list[np.ndarray]:
-        return [g for layer in self.layers for g in layer.gradients()]
-
     def loss_and_gradients(self, X: Any, y: Any, sample_weight: Any = None) -> tuple[float, list[np.ndarray]]:
         """(E, [∂E/∂W1, ∂E/∂b1, …]) aligned with ``parameters()``, without dropout; the arrays are fresh copies."""
-        e = self._backprop(*self._check_xy(X, y, sample_weight), training=False)
-        return e, [g.copy() for g in self._gradients()]
+        e = self.backprop(*self.prepare(X, y, sample_weight), training=False)
+        return e, [g.copy() for g in self.gradients()]
 
-    # ----------------------------------------------------------------- training
+    # ----------------------------------------------------------------- training and tracing (functions below)
     def fit(self, X: Any, y: Any, epochs: int, batch_size: int | None = None,
             optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True,
             seed: int | None = None, validation_data: tuple[Any, ...] | None = None,
             validation_split: float = 0.0, callbacks: Sequence[Callback] = (),
             early_stopping: int | EarlyStopping | None = None, metrics: Sequence[str] = (),
             sample_weight: Any = None) -> History:
-        """Train with mini-batch gradient descent; see ``lucidnet.training.fit`` for every argument."""
-        from .training import fit
+        """Train with mini-batch gradient descent; see :func:`lucidnet.training.fit` for every argument."""
+        return training.fit(self, X, y, epochs, batch_size=batch_size, optimizer=optimizer, shuffle=shuffle,
+                            seed=seed, validation_data=validation_data, validation_split=validation_split,
+                            callbacks=callbacks, early_stopping=early_stopping, metrics=metrics,
+                            sample_weight=sample_weight)
 
-        return fit(self, X, y, epochs, batch_size=batch_size, optimizer=optimizer, shuffle=shuffle, seed=seed,
-                   validation_data=validation_data, validation_split=validation_split, callbacks=callbacks,
-                   early_stopping=early_stopping, metrics=metrics, sample_weight=sample_weight)
-
-    def trace(self, X: Any, y: Any, lr: float = 0.1) -> Any:
+    def trace(self, X: Any, y: Any, lr: float = 0.1) -> Trace:
         """Every quantity of one forward and backward pass (x, net, o, δ, grad_W, grad_b, −η·grad), weights unchanged.
 
-        See ``lucidnet.trace.trace``; ``trace.to_text()`` prints it in the lessons' notation.
+        See :func:`lucidnet.trace.trace`; ``trace.to_text()`` prints it in the lessons' notation.
         """
-        from .trace import trace
+        return _trace.trace(self, X, y, lr=lr)
 
-        return trace(self, X, y, lr=lr)
+    def save(self, path: Any, **extra: Any) -> Any:
+        """Removed in lucidnet 0.2: use ``lucidnet.save_model(net, path)`` (io builds on the network, so the
+        network cannot reach down into it)."""
+        raise AttributeError("Network.save was removed in lucidnet 0.2: use lucidnet.save_model(net, path)")
 
     # ----------------------------------------------------------------- description
     def get_config(self) -> dict[str, Any]:
@@ -321,3 +283,40 @@ class Network:
         sizes = " → ".join(str(n) for n in [self.n_in] + [layer.n_out for layer in self._dense])
         return f"Network({sizes}, loss={self.loss_fn.name}, dtype={self.dtype})"
 
+
+def _check_layers(layers: Any) -> None:
+    """Raise a clear error unless ``layers`` is a non-empty list of layers that fit together (Dense first and
+    last); Dropout layers take the width of the layer before."""
+    if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
+        raise TypeError("layers must be a list of layers, e.g. [Dense(2, 3), Dense(3, 1)]")
+    if not layers:
+        raise ValueError("a Network needs at least one layer")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layers[{i}] is {layer!r}, not a lucidnet layer (Dense or Dropout)")
+    if not isinstance(layers[-1], Dense):
+        raise ValueError(f"the last layer must be Dense (it produces the output), got {layers[-1]!r}")
+    if not isinstance(layers[0], Dense):
+        raise ValueError(f"the first layer must be Dense (it fixes the input width), got {layers[0]!r}")
+    width = None
+    for i, layer in enumerate(layers):
+        if isinstance(layer, Dense):
+            if width is not None and layer.n_in != width:
+                raise ValueError(f"layers[{i}] {layer!r} takes {layer.n_in} inputs but the layer before gives {width}")
+            width = layer.n_out
+        else:
+            layer.n_in = layer.n_out = width  # type: ignore[assignment]
+
+
+def _sample_factors(sample_weight: Any, n: int, dtype: np.dtype) -> np.ndarray | None:
+    """Sample weights (n,) scaled to average 1, or None."""
+    if sample_weight is None:
+        return None
+    w = as_numeric("sample_weight", sample_weight).astype(np.float64)
+    if w.ndim != 1 or len(w) != n:
+        raise ValueError(f"sample_weight must have shape ({n},), got {w.shape}")
+    if not np.isfinite(w).all() or (w < 0).any() or not w.any():
+        raise ValueError("sample_weight must be finite, >= 0, and not all zero")
+    w = w / w.max()  # into [0, 1] first, so that the sum cannot overflow however large the weights are
+    w *= n / w.sum()
+    return w.astype(dtype)

@@ -77,6 +77,8 @@ class LayerTrace:
     update_b: np.ndarray | None
     elementwise: bool = True
     derivative: np.ndarray | None = None  # φ'(net), (n, n_out), for elementwise activations
+    symbol: str = "φ"  # φ's symbol and derivative in the lessons' notation, from the activation's class
+    derivative_formula: str = ""
 
     def __repr__(self) -> str:
         return f"LayerTrace({self.index}, {self.layer}, n={len(self.x)})"
@@ -105,6 +107,8 @@ class Trace:
         The network's repr.
     l1, l2 : float
         The network's penalties (their gradients are part of ``grad_W``).
+    loss_formula, gradient_formula : str
+        E and ∂E/∂o_j written out, from the loss's class.
     """
 
     layers: list[LayerTrace]
@@ -117,6 +121,8 @@ class Trace:
     network: str
     l1: float = 0.0
     l2: float = 0.0
+    loss_formula: str = ""
+    gradient_formula: str = ""
 
     @property
     def n(self) -> int:
@@ -135,12 +141,13 @@ class Trace:
         return {
             "network": self.network, "loss": self.loss, "E": float(self.E), "eta": float(self.eta),
             "n": self.n, "fused": self.fused, "l1": self.l1, "l2": self.l2,
+            "loss_formula": self.loss_formula, "gradient_formula": self.gradient_formula,
             "y": arr(self.y), "dE_do": arr(self.dE_do),
             "layers": [
                 {"index": t.index, "layer": t.layer, "activation": t.activation, "W": arr(t.W), "b": arr(t.b),
                  "x": arr(t.x), "net": arr(t.net), "o": arr(t.o), "delta": arr(t.delta),
                  "grad_W": arr(t.grad_W), "grad_b": arr(t.grad_b), "update_W": arr(t.update_W),
-                 "update_b": arr(t.update_b)}
+                 "update_b": arr(t.update_b), "symbol": t.symbol, "derivative_formula": t.derivative_formula}
                 for t in self.layers
             ],
         }
@@ -186,12 +193,12 @@ def check_weight(t: Trace, weight: Any) -> tuple[int, int, int] | None:
     return layer, i, j
 
 
-def trace(net: Any, X: Any, y: Any, lr: float = 0.1) -> Trace:
-    """The quantities of one forward and backward pass of ``net`` on (X, y); no weight changes.
+def trace(network: Any, X: Any, y: Any, lr: float = 0.1) -> Trace:
+    """The quantities of one forward and backward pass of ``network`` on (X, y); no weight changes.
 
     Parameters
     ----------
-    net : Network
+    network : Network
     X : array (n, n_in);  y : targets as ``Network.fit`` takes them
     lr : float > 0
         η, for the updates ``update_W = −η·grad_W``.
@@ -201,29 +208,31 @@ def trace(net: Any, X: Any, y: Any, lr: float = 0.1) -> Trace:
     Trace
     """
     eta = check_positive("learning rate", lr)
-    E, _ = net.loss_and_gradients(X, y)  # runs the engine's forward and backward; layers keep the values
-    dense = [layer for layer in net.layers if isinstance(layer, Dense)]
-    out = dense[-1]
-    t = net.loss_fn.prepare_targets(y, net.n_out, net.dtype)
-    if t.ndim == 1:  # class indices under cross_entropy: the one-hot rows the loss compares with
-        t = np.eye(net.n_out, dtype=net.dtype)[t.astype(np.int64)]
-    fused = net.loss_fn.fuses_with(out.activation)
+    x, targets, _ = network.prepare(X, y)  # the targets as the loss sees them (one-hot rows for class indices)
+    E = network.backprop(x, targets)  # the engine's own forward and backward; each layer keeps its values
+    dense = [layer for layer in network.layers if isinstance(layer, Dense)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        dE_do = np.asarray(net.loss_fn.gradient(out.o, t))
-    layers: list[LayerTrace] = []
-    for index, layer in enumerate(dense, start=1):
-        act = layer.activation
-        elementwise = bool(act.elementwise and act.k == 1)
-        x, net_, o, delta, gW, W = layer.x, layer.net, layer.o, layer.delta, layer.grad_W, layer.W
-        assert x is not None and net_ is not None and o is not None and delta is not None
-        assert gW is not None and W is not None
-        gb = None if layer.grad_b is None or layer.b is None else np.array(layer.grad_b)
-        layers.append(LayerTrace(
-            index=index, layer=repr(layer), activation=act.name, W=W.copy(),
-            b=None if layer.b is None else layer.b.copy(), x=np.array(x), net=np.array(net_), o=np.array(o),
-            delta=np.array(delta), grad_W=gW.copy(), grad_b=gb, update_W=-eta * gW,
-            update_b=None if gb is None else -eta * gb,
-            elementwise=elementwise, derivative=act.derivative(net_, o) if elementwise else None,
-        ))
-    return Trace(layers=layers, E=float(E), eta=eta, loss=net.loss_fn.name, y=np.array(t), dE_do=dE_do,
-                 fused=fused, network=repr(net), l1=float(net.l1), l2=float(net.l2))
+        dE_do = np.asarray(network.loss_fn.gradient(dense[-1].o, targets))
+    layers = [_layer_trace(index, layer, eta) for index, layer in enumerate(dense, start=1)]
+    loss = network.loss_fn
+    return Trace(layers=layers, E=float(E), eta=eta, loss=loss.name, y=np.array(targets), dE_do=dE_do,
+                 fused=network.fused, network=repr(network), l1=float(network.l1), l2=float(network.l2),
+                 loss_formula=loss.formula, gradient_formula=loss.gradient_formula)
+
+
+def _layer_trace(index: int, layer: Dense, eta: float) -> LayerTrace:
+    """Copies of what ``layer`` stored in the last pass (its arrays are overwritten by the next one)."""
+    act = layer.activation
+    elementwise = bool(act.elementwise and act.k == 1)
+    x, net, o, delta, grad_W, W = layer.x, layer.net, layer.o, layer.delta, layer.grad_W, layer.W
+    assert x is not None and net is not None and o is not None and delta is not None
+    assert grad_W is not None and W is not None
+    grad_b = None if layer.grad_b is None or layer.b is None else np.array(layer.grad_b)
+    return LayerTrace(
+        index=index, layer=repr(layer), activation=act.name, W=W.copy(),
+        b=None if layer.b is None else layer.b.copy(), x=np.array(x), net=np.array(net), o=np.array(o),
+        delta=np.array(delta), grad_W=grad_W.copy(), grad_b=grad_b, update_W=-eta * grad_W,
+        update_b=None if grad_b is None else -eta * grad_b,
+        elementwise=elementwise, derivative=act.derivative(net, o) if elementwise else None,
+        symbol=act.symbol, derivative_formula=act.derivative_formula,
+    )

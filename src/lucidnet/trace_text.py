@@ -15,17 +15,6 @@ if TYPE_CHECKING:
     from .trace import LayerTrace, Trace
 
 
-_LOSS_TEXT = {  # E and ∂E/∂o_j in the lessons' notation (k: samples, j: outputs, n samples, m outputs)
-    "sse": ("E = Σ_k Σ_j (o_kj − y_kj)²", "2·(o_j − y_j)"),
-    "half_sse": ("E = ½·Σ_k Σ_j (o_kj − y_kj)²", "o_j − y_j"),
-    "mse": ("E = (1/(n·m))·Σ_k Σ_j (o_kj − y_kj)²", "2·(o_j − y_j)/(n·m)"),
-    "mae": ("E = (1/(n·m))·Σ_k Σ_j |o_kj − y_kj|", "sign(o_j − y_j)/(n·m)"),
-    "huber": ("E = (1/(n·m))·Σ_k Σ_j h(o_kj − y_kj)", "h'(o_j − y_j)/(n·m)"),
-    "bce": ("E = −(1/(n·m))·Σ_k Σ_j (y·ln o + (1 − y)·ln(1 − o))", "(o_j − y_j)/(o_j·(1 − o_j)·n·m)"),
-    "cross_entropy": ("E = −(1/n)·Σ_k Σ_j y_kj·ln o_kj", "−y_j/(n·o_j)"),
-}
-_PHI = {"sigmoid": ("σ", "σ'(net) = o·(1 − o)"), "tanh": ("tanh", "tanh'(net) = 1 − o²"),
-        "relu": ("relu", "relu'(net) = 1 if net > 0 else 0"), "identity": ("id", "id'(net) = 1")}
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -70,7 +59,7 @@ class _Text:
 
     def render(self) -> str:
         t, k = self.t, self.k
-        formula, _ = _LOSS_TEXT.get(t.loss, (f"E = {t.loss}(o, y)", ""))
+        formula = t.loss_formula or f"E = {t.loss}(o, y)"
         penalty = (" + λ₁·Σ|w|" if t.l1 else "") + (" + ½λ₂·Σw²" if t.l2 else "")
         x0 = t.layers[0].x[k]
         plural = "s" if t.n > 1 else ""
@@ -107,7 +96,7 @@ class _Text:
     def forward(self, lt: LayerTrace) -> None:
         k, s = self.k, _sup(lt.index)
         self.lines.append(f"  layer {lt.index}: {lt.layer}" + ("   (inputs o_i⁽⁰⁾ = x_i)" if lt.index == 1 else ""))
-        sym = _PHI.get(lt.activation, (lt.activation, ""))[0]
+        sym = lt.symbol
         if not lt.elementwise:
             self.lines.append(f"    net{s} = {_vec(lt.net[k], self.max)}")
             self.lines.append(f"    o{s} = {lt.activation}(net{s}) = {_vec(lt.o[k], self.max)}")
@@ -124,13 +113,13 @@ class _Text:
     def backward(self, lt: LayerTrace) -> None:
         t, k, s = self.t, self.k, _sup(lt.index)
         last = lt.index == len(t.layers)
-        phi_text = _PHI.get(lt.activation, (lt.activation, f"{lt.activation}'(net)"))[1]
+        phi_text = lt.derivative_formula or f"{lt.symbol}'(net)"
         if last:
             if t.fused:
                 self.lines.append(f"  layer {lt.index} (output), {t.loss} fused with {lt.activation}: δ_j = ∂E/∂net_j "
                                   "computed from net directly (exact where o saturates)")
             elif lt.elementwise:
-                _, d_text = _LOSS_TEXT.get(t.loss, ("", "∂E/∂o_j"))
+                d_text = t.gradient_formula or "∂E/∂o_j"
                 self.lines.append(f"  layer {lt.index} (output): δ_j = ∂E/∂o_j · φ'(net_j),  ∂E/∂o_j = {d_text},  "
                                   f"{phi_text}")
             else:

@@ -7,8 +7,17 @@ One epoch visits every training sample once, in batches of ``batch_size`` rows:
 - ``batch_size=1``: per-sample (stochastic) gradient descent, in data order unless ``shuffle``;
 - ``batch_size=k``: mini-batches of k rows (the last one smaller), reshuffled every epoch when ``shuffle``.
 
-Each step: forward, E, backward (δ rule), ``optimizer.step``. Nothing is printed: the run is recorded in a
+Each step: forward, E, backward (δ rule), one optimizer update. Nothing is printed: the run is recorded in a
 ``History`` and reported through callbacks. Ctrl-C ends training cleanly after the current step.
+
+``fit`` is written on the network's public surface only (``prepare``, ``backprop``, ``loss``, ``forward``,
+``theta``, ``loss_fn``, ``rng``), so a trainer of one's own needs nothing more.
+
+Divergence: a step whose E is NaN or infinite, or an epoch whose loss exceeds :data:`RISE_FACTOR` times the
+loss the run started from (E of the first batch, before any update), stops training with
+:class:`~lucidnet.errors.TrainingDivergedError`. The network is then put back to the weights of the epoch with
+the lowest training loss so far (the starting weights when the first epoch already diverged), so the good
+weights are never lost.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +38,13 @@ from .optimizers import SGD, Optimizer, get_optimizer
 
 if TYPE_CHECKING:
     from .network import Network
+
+__all__ = ["RISE_FACTOR", "SHUFFLE_STREAM", "fit", "shuffle_rng"]
+
+#: an epoch loss above this many times the starting loss (and above 1e-8) counts as divergence
+RISE_FACTOR = 1e3
+#: the spawn key of fit's shuffling stream (see ``shuffle_rng``)
+SHUFFLE_STREAM = 1
 
 
 def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None,
@@ -60,108 +76,35 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     Raises
     ------
     TrainingDivergedError
-        When E becomes NaN or infinite. The update from that step is not applied, so the network keeps the
-        last weights that gave a finite loss; ``error.history`` holds the epochs run.
+        When E becomes NaN or infinite, or an epoch's loss rises above ``RISE_FACTOR`` times the starting E. The
+        network is put back to the weights of its best epoch so far (the starting weights if none finished);
+        ``error.history`` holds the epochs run, ``error.reason``, ``error.epoch``, ``error.loss`` and
+        ``error.lr`` say what happened.
     """
     epochs = check_int("epochs", epochs)
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size)
     opt = SGD(lr=0.1) if optimizer is None else get_optimizer(optimizer)
-    if not 0 <= validation_split < 1:
-        raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
-    x, t, w = net._check_xy(X, y, sample_weight)
-    xv = tv = wv = None
-    if validation_data is not None:
-        if validation_split:
-            raise ValueError("give either validation_data or validation_split, not both")
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)")
-        xv, tv, wv = net._check_xy(*validation_data)
-    elif validation_split:
-        n_val = round(len(x) * validation_split)
-        if n_val < 1 or n_val >= len(x):
-            raise ValueError(
-                f"validation_split={validation_split} of {len(x)} samples leaves {len(x) - n_val} for training "
-                f"and {n_val} for validation; both need at least one"
-            )
-        cut = len(x) - n_val
-        xv, tv = x[cut:], t[cut:]
-        x, t = x[:cut], t[:cut]
-        if w is not None:
-            wv, w = net._sample_factors(w[cut:], n_val), net._sample_factors(w[:cut], cut)
-    metric_fns = {name: get_metric(name) for name in metrics}
-
+    train, val = _data(net, X, y, sample_weight, validation_data, validation_split)
     cbs = list(callbacks)
     if early_stopping is not None:
-        watch = early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(patience=early_stopping)
-        cbs.append(watch)
+        cbs.append(early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(early_stopping))
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
-    rng = shuffle_rng(seed) if seed is not None else net.rng
-
-    n = len(x)
-    bs = n if batch_size is None else min(batch_size, n)
-    mean_loss = net.loss_fn.reduction == "mean"
+    run = _Run(net, train, val, batch_size, shuffle, shuffle_rng(seed) if seed is not None else net.rng,
+               opt, cbs, state, {name: get_metric(name) for name in metrics})
     interrupted = _InterruptFlag()
     for cb in cbs:
         cb.on_train_begin(state)
-    # NumPy's overflow warnings are replaced by the divergence check below (one clear error with advice);
-    # errstate is entered once per fit, not per operation, so it costs nothing on the hot path
+    # NumPy's overflow warnings are replaced by the divergence checks (one clear error with advice); errstate
+    # is entered once per fit, not per operation, so it costs nothing on the hot path
     with interrupted, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        params = net.parameters()
-        # an optimizer without per-parameter state takes the whole network as one vector θ (Network._pack)
-        flat = None if opt.has_state() else net._flat()
-        backprop = net._backprop
         for epoch in range(epochs):
             state.epoch = epoch
-            order = rng.permutation(n) if shuffle and bs < n else None
-            total = 0.0
-            for start in range(0, n, bs):
-                if bs == n:
-                    xb, tb, wb = x, t, w
-                elif order is None:
-                    xb, tb = x[start:start + bs], t[start:start + bs]
-                    wb = None if w is None else w[start:start + bs]
-                else:  # np.take copies the rows that x[idx] would: as fast for wide rows, and 2-4x faster for
-                    idx = order[start:start + bs]  # narrow ones such as one-hot targets (10 floats per row)
-                    xb, tb = np.take(x, idx, axis=0), np.take(t, idx, axis=0)
-                    wb = None if w is None else np.take(w, idx)
-                e = backprop(xb, tb, wb, True)
-                if not math.isfinite(e):
-                    for cb in cbs:  # e.g. EarlyStopping restores its best weights
-                        cb.on_train_end(state)
-                    _diverged(e, epoch, state, opt, history)
-                if flat is None:
-                    opt.step(params, net._gradients())
-                else:
-                    opt.step(*flat)
-                total += e * len(xb) if mean_loss else e
-                state.step += 1
-                if cbs:
-                    state.batch_loss = e
-                    for cb in cbs:
-                        cb.on_batch_end(state)
-                if interrupted.flag:
-                    break
-            if interrupted.flag and start + bs < n:
+            if not run.epoch(interrupted):
                 history.interrupted = True
                 break  # a partial epoch is not recorded
-            logs = {"loss": total / n if mean_loss else total}
-            if xv is not None and tv is not None:
-                logs["val_loss"] = net._loss(xv, tv, wv)
-            if metric_fns:
-                o = net._forward(x)
-                for name, fn in metric_fns.items():
-                    logs[name] = fn(t, o)
-                if xv is not None and tv is not None:
-                    ov = net._forward(xv)
-                    for name, fn in metric_fns.items():
-                        logs["val_" + name] = fn(tv, ov)
-            logs["lr"] = opt.lr
-            state.logs = logs
-            history.append(logs)
-            for cb in cbs:
-                cb.on_epoch_end(state)
+            run.end_epoch()
             if interrupted.flag:
                 history.interrupted = True
                 break
@@ -172,8 +115,128 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     return history
 
 
-#: the spawn key of fit's shuffling stream (see ``shuffle_rng``)
-SHUFFLE_STREAM = 1
+Arrays = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
+
+
+def _data(net: Network, X: Any, y: Any, sample_weight: Any, validation_data: tuple[Any, ...] | None,
+          validation_split: float) -> tuple[Arrays, Arrays | None]:
+    """The training and validation arrays, each checked by ``net.prepare``."""
+    if not 0 <= validation_split < 1:
+        raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+    x, t, w = net.prepare(X, y, sample_weight)
+    if validation_data is not None:
+        if validation_split:
+            raise ValueError("give either validation_data or validation_split, not both")
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError("validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)")
+        return (x, t, w), net.prepare(*validation_data)
+    if not validation_split:
+        return (x, t, w), None
+    n_val = round(len(x) * validation_split)
+    if n_val < 1 or n_val >= len(x):
+        raise ValueError(
+            f"validation_split={validation_split} of {len(x)} samples leaves {len(x) - n_val} for training "
+            f"and {n_val} for validation; both need at least one"
+        )
+    cut = len(x) - n_val
+    if w is None:
+        return (x[:cut], t[:cut], None), (x[cut:], t[cut:], None)
+    return net.prepare(x[:cut], t[:cut], w[:cut]), net.prepare(x[cut:], t[cut:], w[cut:])
+
+
+class _Run:
+    """The state of one ``fit``: the data, the batches, the update, and the weights to go back to."""
+
+    def __init__(self, net: Network, train: Arrays, val: Arrays | None, batch_size: int | None, shuffle: bool,
+                 rng: np.random.Generator, opt: Optimizer, cbs: list[Callback], state: TrainState,
+                 metric_fns: dict[str, Callable[[Any, Any], float]]) -> None:
+        self.net, self.opt, self.cbs, self.state, self.metric_fns = net, opt, cbs, state, metric_fns
+        self.x, self.y, self.w = train
+        self.val = val
+        self.n = len(self.x)
+        self.bs = self.n if batch_size is None else min(batch_size, self.n)
+        self.shuffle, self.rng = shuffle, rng
+        self.mean_loss = net.loss_fn.reduction == "mean"
+        # an optimizer without per-parameter state takes the whole network as one vector θ (lucidnet.parameters)
+        self.update = net.theta.stepper(opt)
+        self.start_loss: float | None = None  # E of the first batch, before any update
+        self.best_loss = math.inf
+        self.good = net.theta.keeper()  # the weights to go back to on divergence: the best epoch's so far
+
+    def epoch(self, interrupted: _InterruptFlag) -> bool:
+        """Run one epoch of steps; False when Ctrl-C cut it short (the epoch is then not recorded)."""
+        n, bs, x, y, w = self.n, self.bs, self.x, self.y, self.w
+        state, cbs, update, backprop = self.state, self.cbs, self.update, self.net.backprop
+        order = self.rng.permutation(n) if self.shuffle and bs < n else None
+        total = 0.0
+        for start in range(0, n, bs):
+            if bs == n:
+                xb, yb, wb = x, y, w
+            elif order is None:
+                xb, yb = x[start:start + bs], y[start:start + bs]
+                wb = None if w is None else w[start:start + bs]
+            else:  # np.take copies the rows that x[idx] would: as fast for wide rows, and 2-4x faster for
+                idx = order[start:start + bs]  # narrow ones such as one-hot targets (10 floats per row)
+                xb, yb = np.take(x, idx, axis=0), np.take(y, idx, axis=0)
+                wb = None if w is None else np.take(w, idx)
+            e = backprop(xb, yb, wb, True)
+            if not math.isfinite(e):
+                self.diverged("non_finite", e)
+            if self.start_loss is None:
+                self.start_loss = e
+            update()
+            total += e * len(xb) if self.mean_loss else e
+            state.step += 1
+            if cbs:
+                state.batch_loss = e
+                for cb in cbs:
+                    cb.on_batch_end(state)
+            if interrupted.flag and start + bs < n:
+                return False
+        self.total = total
+        return True
+
+    def end_epoch(self) -> None:
+        """Record the epoch's logs, keep its weights when it is the best so far, call the callbacks."""
+        net, state = self.net, self.state
+        loss = self.total / self.n if self.mean_loss else self.total
+        if loss > RISE_FACTOR * self.start_loss and loss > 1e-8:  # type: ignore[operator]
+            self.diverged("rising", loss)
+        if loss <= self.best_loss:
+            self.best_loss = loss
+            self.good.save()
+        logs = {"loss": loss}
+        if self.val is not None:
+            logs["val_loss"] = net.loss(*self.val)
+        if self.metric_fns:
+            o = net.forward(self.x)
+            for name, fn in self.metric_fns.items():
+                logs[name] = fn(self.y, o)
+            if self.val is not None:
+                ov = net.forward(self.val[0])
+                for name, fn in self.metric_fns.items():
+                    logs["val_" + name] = fn(self.val[1], ov)
+        logs["lr"] = self.opt.lr
+        state.logs = logs
+        state.history.append(logs)
+        for cb in self.cbs:
+            cb.on_epoch_end(state)
+
+    def diverged(self, reason: str, loss: float) -> None:
+        """Go back to the best weights so far, end the callbacks (e.g. EarlyStopping restores its best), raise."""
+        state, lr = self.state, self.opt.lr
+        self.good.restore()
+        for cb in self.cbs:
+            cb.on_train_end(state)
+        what = (f"the loss became {loss}" if reason == "non_finite" else
+                f"the loss rose to {loss:.4g}, over {RISE_FACTOR:g} times the {self.start_loss:.4g} it started from,")
+        raise TrainingDivergedError(
+            f"{what} at epoch {state.epoch + 1}, step {state.step + 1}: training diverged. "
+            f"Lower the learning rate (now {lr:g}; try {lr / 10:g}), standardise the inputs "
+            "(lucidnet.data.Standardizer), or start from smaller weights (init='glorot_uniform'). "
+            "The network is back at the weights of its best epoch so far.",
+            history=state.history, reason=reason, epoch=state.epoch, loss=loss, lr=lr,
+        )
 
 
 def shuffle_rng(seed: int) -> np.random.Generator:
@@ -189,29 +252,26 @@ def shuffle_rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SHUFFLE_STREAM,)))
 
 
-def _diverged(e: float, epoch: int, state: TrainState, opt: Optimizer, history: History) -> None:
-    raise TrainingDivergedError(
-        f"the loss became {e} at epoch {epoch + 1}, step {state.step + 1}: training diverged. "
-        f"Lower the learning rate (now {opt.lr:g}; try {opt.lr / 10:g}), standardise the inputs "
-        "(lucidnet.data.preprocessing.Standardizer), or start from smaller weights (init='glorot_uniform'). "
-        "The network keeps the weights of the last step with a finite loss.",
-        history=history,
-    )
-
-
 class _InterruptFlag:
-    """While active (main thread only), Ctrl-C sets ``flag`` instead of raising, so a step is never cut in half."""
+    """While active (main thread only), Ctrl-C sets ``flag`` instead of raising, so a step is never cut in half.
+
+    On leaving, whatever SIGINT handler was there before is put back, whether Python's default, SIG_IGN (a
+    process started in the background), SIG_DFL or a handler of the caller's.
+    """
 
     def __init__(self) -> None:
         self.flag = False
+        self._installed = False
         self._previous: Any = None
 
     def __enter__(self) -> _InterruptFlag:
         if threading.current_thread() is threading.main_thread():
             try:
-                self._previous = signal.signal(signal.SIGINT, self._handle)
-            except ValueError:  # not allowed here (e.g. an embedded interpreter)
-                self._previous = None
+                self._previous = signal.getsignal(signal.SIGINT)
+                signal.signal(signal.SIGINT, self._handle)
+                self._installed = True
+            except (ValueError, OSError):  # not allowed here (e.g. an embedded interpreter)
+                self._installed = False
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
@@ -220,5 +280,6 @@ class _InterruptFlag:
         self.flag = True
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        if self._installed:
+            # None: a handler installed from outside Python, which signal() cannot put back; the default then
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)

@@ -21,7 +21,6 @@ from .commands import cmd_datasets, cmd_evaluate, cmd_export, cmd_gradcheck, cmd
 from .options import DEFAULT_DATASET, DEFAULT_OUT, TRAIN_DEFAULTS
 from .parser import build_parser
 from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
-from .train import _BestWeights as _BestWeights  # the tests patch cli._BestWeights.__call__
 from .train import cmd_train
 
 __all__ = [

@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from .. import metrics
 from ..data import Table
+from ..heads import head_of
 from ..io import ModelBundle, atomic_write, load_model
-from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _validate
+from .options import TRAIN_DEFAULTS, _check_writable, _validate
 from .status import EXIT_FAILED, EXIT_OK, CliError
-from .tables import _load_training_table, _prepare, _read_model_data
-from .train import _build_network
+from .tables import _load_training_table, _read_model_data, prepare
+from .train import network_for
 
 
 # ------------------------------------------------------------------------------------------ predict / evaluate
@@ -54,27 +56,27 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def evaluate_model(bundle: ModelBundle, table: Table) -> dict[str, Any]:
-    """Loss and metrics of ``bundle`` on a labelled table: accuracy and confusion matrix, or R², MAE, RMSE."""
-    from .. import metrics
-    from ..data.preprocessing import one_hot
-
+def model_targets(bundle: ModelBundle, table: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, targets): a labelled table as a saved model's network sees it: standardised inputs, the targets
+    in the model's terms (class indices or scaled values) and as its head encodes them for the loss."""
     pre, net = bundle.preprocessing, bundle.network
     assert table.y is not None
     try:
-        t = pre.encode_y(table.y)
+        y = pre.encode_y(table.y)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    Xs = pre.transform_X(table.X)
     if pre.classes is not None:
-        if net.n_out == 1:
-            t_net: np.ndarray = t.astype(np.float64).reshape(-1, 1)
-        elif net.loss_fn.name != "cross_entropy":
-            t_net = one_hot(t, net.n_out, np.float64)
-        else:
-            t_net = t
+        kind = "binary" if len(pre.classes) == 2 else "multiclass"
     else:
-        t_net = t
+        kind = "multilabel" if pre.task == "classification" else "regression"
+    return pre.transform_X(table.X), y, head_of(net, kind).encode(y)
+
+
+def evaluate_model(bundle: ModelBundle, table: Table) -> dict[str, Any]:
+    """Loss and metrics of ``bundle`` on a labelled table: accuracy and confusion matrix, or R², MAE, RMSE."""
+    pre, net = bundle.preprocessing, bundle.network
+    assert table.y is not None
+    Xs, t, t_net = model_targets(bundle, table)
     result: dict[str, Any] = {"n": len(table.X), "loss_name": net.loss_fn.name, "loss": net.loss(Xs, t_net)}
     o = net.predict(Xs)
     if pre.classes is not None:
@@ -155,22 +157,14 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         bundle = load_model(args.model)
         table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
         net = bundle.network
-        pre = bundle.preprocessing
-        X = pre.transform_X(table.X)
-        t = pre.encode_y(table.y)
-        if pre.classes is not None and net.n_out == 1:
-            t = t.astype(np.float64).reshape(-1, 1)
-        elif pre.classes is not None and net.loss_fn.name != "cross_entropy":
-            from ..data.preprocessing import one_hot
-
-            t = one_hot(t, net.n_out, np.float64)
+        X, _, t = model_targets(bundle, table)
     elif args.dataset:
         opts = dict(TRAIN_DEFAULTS, dataset=args.dataset, layers=args.layers, activation=args.activation,
                     seed=args.seed, validation_split=0.0)  # fmt: skip
         _validate(opts)
         table, hint = _load_training_table(opts)
-        prep = _prepare(table, opts, hint, [])
-        net = _build_network(table.X.shape[1], _parse_layers(args.layers), opts, prep)
+        prep = prepare(table, opts, hint, [])
+        net = network_for(table, opts, prep)
         X, t = prep.X, prep.y
     else:
         raise CliError("give --dataset NAME, or --model FILE --data FILE")

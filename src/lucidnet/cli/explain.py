@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -17,9 +16,8 @@ import numpy as np
 from ..data import datasets
 from ..data.preprocessing import Standardizer
 from ..data.read import read_for_model
+from ..heads import build_network, head_for
 from ..io import load_model
-from ..layers import Dense
-from ..network import Network
 from ..trace import trace
 
 __all__ = ["configure_explain_parser", "run_explain"]
@@ -63,6 +61,8 @@ def _parse_weight(text: str | None) -> tuple[int, int, int] | None:
 
 
 def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
+    """A fresh small network on a built-in data set: ``--hidden`` units, ``--activation`` in every layer (the
+    lessons' networks are sigmoid throughout) and ``--loss``, with the output units the task asks for."""
     name = args.dataset
     ds = datasets.load(name, n=args.n, seed=args.seed) if name in datasets.GENERATORS else datasets.load(name)
     X, y = ds.X, np.asarray(ds.y, dtype=np.float64)
@@ -70,12 +70,21 @@ def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray
         X = Standardizer().fit_transform(X)
         if ds.task == "regression":
             y = Standardizer().fit_transform(y).reshape(y.shape)
-    n_out = 1 if y.ndim == 1 else y.shape[1]
     if args.hidden < 0:
         raise ValueError(f"--hidden must be >= 0, got {args.hidden}")
-    sizes = [ds.d] + ([args.hidden] if args.hidden else []) + [n_out]
-    layers = [Dense(a, b, activation=args.activation) for a, b in pairwise(sizes)]
-    return Network(layers, loss=args.loss, seed=args.seed), X, y
+    if ds.task == "regression":
+        head = head_for("regression", 1 if y.ndim == 1 else y.shape[1], args.activation, args.loss)
+        targets = head.encode(y)
+    elif y.ndim == 2:
+        head = head_for("multilabel", y.shape[1], args.activation, args.loss)
+        targets = head.encode(y)
+    else:
+        values, indices = np.unique(y, return_inverse=True)
+        head = head_for("classification", max(len(values), 2), args.activation, args.loss)
+        targets = head.encode(indices)
+    hidden = [args.hidden] if args.hidden else []
+    net = build_network(ds.d, hidden, head, args.activation, init="glorot_uniform", seed=args.seed)
+    return net, X, targets
 
 
 def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:

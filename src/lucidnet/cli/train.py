@@ -1,60 +1,187 @@
 """``lucidnet train``: build a network from the options, fit it, save the model (and checkpoints).
 
-Ctrl-C stops after the current batch and saves the best weights seen so far (exit status 130); a checkpoint
-file holds the optimizer state too, so ``--resume`` goes on exactly where the run stopped.
+Ctrl-C stops after the current batch and saves the best weights seen so far (exit status 130); a run that
+diverges saves them too, with advice in the command's own options (exit status 1). A checkpoint file holds the
+optimizer state, so ``--resume`` goes on exactly where the run stopped.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from ..callbacks import BestWeights, Callback, EarlyStopping, History, LambdaCallback
 from ..data import Table
+from ..errors import TrainingDivergedError
+from ..heads import build_network
+from ..io import Checkpoint, load_checkpoint, save_checkpoint, save_model
+from ..network import Network
+from ..optimizers import Optimizer, get_optimizer
+from ..progress import progress_for
 from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _train_options, _validate
 from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError
-from .tables import _load_training_table, _prepare, _Prepared
+from .tables import Prepared, _load_training_table, prepare
 
 
-def _build_network(n_in: int, hidden: list[int], opts: dict[str, Any], prep: _Prepared) -> Any:
-    """n_in → hidden… → n_out, Dense layers, the hidden activation on all but the output layer."""
-    from ..layers import Dense
-    from ..network import Network
-
-    sizes = [n_in, *hidden]
-    layers = [Dense(a, b, activation=opts["activation"]) for a, b in itertools.pairwise(sizes)]
-    layers.append(Dense(sizes[-1], prep.n_out, activation=prep.output_activation))
-    return Network(layers, loss=prep.loss, dtype=opts["dtype"], seed=opts["seed"], l2=opts["l2"])
+def network_for(table: Table, opts: dict[str, Any], prep: Prepared) -> Network:
+    """The network the options describe for this data: n_in → --layers … → the head of the task."""
+    try:
+        return build_network(table.X.shape[1], _parse_layers(opts["layers"]), prep.head, opts["activation"],
+                             dtype=opts["dtype"], seed=opts["seed"], l2=opts["l2"])
+    except (ValueError, TypeError) as exc:
+        raise CliError(str(exc)) from None
 
 
-class _BestWeights:
-    """Keeps a copy of the weights at the epoch with the lowest validation (or training) loss."""
+@dataclass
+class _Run:
+    """One ``lucidnet train``: its options, data, network, optimizer and where it writes."""
 
-    def __init__(self) -> None:
-        self.best = np.inf
-        self.epoch: int | None = None
-        self.weights: list[np.ndarray] | None = None
+    opts: dict[str, Any]
+    table: Table
+    prep: Prepared
+    net: Network
+    optimizer: Optimizer
+    out: Path
+    checkpoint: Path | None
+    done: int = 0  # epochs run before this one (a resumed run)
+    before: dict[str, Any] | None = None  # the history of those epochs
+    watchers: dict[str, Any] = field(default_factory=dict)
 
-    def state_dict(self) -> dict[str, Any]:
-        return {"best": None if np.isinf(self.best) else float(self.best), "best_epoch": self.epoch,
-                "best_weights": self.weights}  # fmt: skip
+    @property
+    def options(self) -> dict[str, Any]:
+        return {"train": {k: self.opts[k] for k in TRAIN_DEFAULTS}}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.best = np.inf if state.get("best") is None else float(state["best"])
-        self.epoch = state.get("best_epoch")
-        self.weights = state.get("best_weights")
+    def history(self, history: History) -> dict[str, Any]:
+        return _merged_history(self.before, history)
 
-    def __call__(self, state: Any) -> None:
-        logs = state.logs
-        value = logs.get("val_loss", logs.get("loss", np.inf))
-        if value < self.best:
-            self.best, self.epoch = value, state.epoch
-            self.weights = state.network.get_weights()
+    def save(self, history: dict[str, Any]) -> None:
+        save_model(self.net, self.out, preprocessing=self.prep.pre, history=history, options=self.options)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    notes: list[str] = []
+    resume = load_checkpoint(args.resume) if args.resume else None
+    opts = _resumed_options(args, resume) if resume is not None else _train_options(args)
+    _validate(opts)
+    out = _check_writable(opts["out"])
+    ck_path = _checkpoint_path(opts) if opts["checkpoint_every"] else None
+    if ck_path is not None:
+        _check_writable(ck_path)
+    table, hint = _load_training_table(opts)
+    prep = prepare(table, opts, hint, notes)
+    if resume is not None:
+        run = _Run(opts, table, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
+                   resume.bundle.history)
+    else:
+        spec = opts["optimizer"]
+        optimizer = get_optimizer({**(spec if isinstance(spec, dict) else {"name": spec}), "lr": opts["lr"]})
+        run = _Run(opts, table, prep, network_for(table, opts, prep), optimizer, out, ck_path)
+    if opts["epochs"] - run.done < 1:
+        raise CliError(f"the checkpoint has already run {run.done} of {opts['epochs']} epochs; pass a larger --epochs")
+    for note in notes:
+        sys.stderr.write(f"lucidnet: note: {note}\n")
+    callbacks = _callbacks(run, resume, quiet=args.quiet)
+    return _fit(run, callbacks)
+
+
+def _resumed_options(args: argparse.Namespace, resume: Checkpoint) -> dict[str, Any]:
+    """The options of the run a checkpoint paused, with what a resumed run may change from the command line."""
+    opts = dict(TRAIN_DEFAULTS)
+    opts.update((resume.bundle.options or {}).get("train", {}))
+    for key in ("out", "epochs", "checkpoint_every", "checkpoint", "data"):
+        if getattr(args, key, None) is not None:
+            opts[key] = getattr(args, key)
+    return opts
+
+
+def _optimizer(resume: Checkpoint) -> Optimizer:
+    try:
+        optimizer = get_optimizer(resume.optimizer_config)
+        optimizer.load_state_dict(resume.optimizer_state)
+    except (ValueError, TypeError) as exc:
+        raise CliError(f"the checkpoint's optimizer: {exc}") from None
+    return optimizer
+
+
+def _callbacks(run: _Run, resume: Checkpoint | None, quiet: bool) -> list[Callback]:
+    """Keep the best weights, stop early if asked, show progress, write checkpoints: in that order, so that a
+    checkpoint holds this epoch's best weights and patience count."""
+    opts = run.opts
+    run.watchers["best"] = BestWeights(restore=False)
+    if opts["early_stopping"] is not None:
+        run.watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"])
+    if resume is not None:  # the best weights and the patience used so far carry over
+        _restore_watch(run.watchers, resume.extra, run.done)
+    callbacks: list[Callback] = list(run.watchers.values())
+    if not quiet:
+        callbacks.append(progress_for(sys.stderr, opts["epochs"], first_epoch=run.done))
+    if run.checkpoint is not None:
+        every, path = opts["checkpoint_every"], run.checkpoint
+
+        def checkpoint(state: Any) -> None:
+            epoch = run.done + state.epoch + 1
+            if epoch % every == 0:
+                save_checkpoint(path, state.network, state.optimizer, epoch=epoch, preprocessing=run.prep.pre,
+                                history=run.history(state.history), options=run.options,
+                                extra=_watch_state(run.watchers, run.done))
+
+        callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
+    return callbacks
+
+
+def _fit(run: _Run, callbacks: list[Callback]) -> int:
+    """Train, then save: the last weights when training ends, the best ones when it is interrupted or diverges."""
+    prep, best = run.prep, run.watchers["best"]
+    metrics = ["accuracy"] if prep.pre.classes is not None else []
+    val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
+    started = time.perf_counter()
+    try:
+        history = run.net.fit(prep.X, prep.y, epochs=run.opts["epochs"] - run.done,
+                              batch_size=run.opts["batch_size"], optimizer=run.optimizer, validation_data=val,
+                              callbacks=callbacks, metrics=metrics)
+    except TrainingDivergedError as exc:
+        return _diverged(run, best, exc)
+    seconds = time.perf_counter() - started
+    hist = run.history(history)
+    if history.interrupted:
+        if best.best_weights is not None:
+            run.net.set_weights(best.best_weights)
+        run.save(hist)
+        which = f"epoch {run.done + best.best_epoch + 1}" if best.best_epoch is not None else "the start"
+        sys.stderr.write(f"lucidnet: interrupted after {hist['epochs']} epochs; best weights ({which}) saved to "
+                         f"{run.out}\n")
+        if run.checkpoint is not None and run.checkpoint.exists():
+            sys.stderr.write(f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {run.checkpoint}\n")
+        return EXIT_INTERRUPTED
+    run.save(hist)
+    print(_train_summary(run, hist, seconds))
+    return EXIT_OK
+
+
+def _diverged(run: _Run, best: BestWeights, exc: TrainingDivergedError) -> int:
+    """Save the best weights so far and say what to change, in this command's options."""
+    if best.best_weights is not None:  # the best by validation loss; else fit has put back its best epoch
+        run.net.set_weights(best.best_weights)
+    hist = run.history(exc.history) if exc.history is not None else run.before or {}
+    run.save(hist)
+    opts, epoch = run.opts, run.done + (exc.epoch or 0) + 1
+    what = (f"the loss became {exc.loss}" if exc.reason == "non_finite"
+            else f"the loss rose to {exc.loss:.4g}, over a thousand times where it started")
+    kept = (f"epoch {run.done + best.best_epoch + 1}, the best so far" if best.best_epoch is not None
+            else "the best so far" if hist.get("epochs") else "the starting weights")
+    lr = exc.lr if exc.lr is not None else opts["lr"]
+    advice = [f"a lower learning rate, --lr {lr / 10:g} (now {lr:g})"]
+    if not opts["standardize"]:
+        advice.append("--standardize")
+    if str(opts["optimizer"]).startswith("sgd"):
+        advice.append("--optimizer adam")
+    sys.stderr.write(f"lucidnet: error: training diverged at epoch {epoch}: {what}. The weights of {kept} are "
+                     f"saved to {run.out}.\nlucidnet: try {', '.join(advice)}\n")
+    return EXIT_FAILED
 
 
 def _watch_state(watchers: dict[str, Any], shift: int) -> dict[str, Any]:
@@ -100,117 +227,12 @@ def _merged_history(before: dict[str, Any] | None, history: Any) -> dict[str, An
     return now
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from ..callbacks import EarlyStopping, LambdaCallback
-    from ..errors import TrainingDivergedError
-    from ..io import load_checkpoint, save_checkpoint, save_model
-    from ..optimizers import get_optimizer
-    from ..progress import progress_for
-
-    notes: list[str] = []
-    resume = None
-    if args.resume:
-        resume = load_checkpoint(args.resume)
-        opts = dict(TRAIN_DEFAULTS)
-        opts.update((resume.bundle.options or {}).get("train", {}))
-        for key in ("out", "epochs", "checkpoint_every", "checkpoint"):  # what a resumed run may change
-            if getattr(args, key, None) is not None:
-                opts[key] = getattr(args, key)
-    else:
-        opts = _train_options(args)
-    _validate(opts)
-    out = _check_writable(opts["out"])
-    ck_path = _checkpoint_path(opts) if opts["checkpoint_every"] else None
-    if ck_path is not None:
-        _check_writable(ck_path)
-
-    table, hint = _load_training_table(opts)
-    prep = _prepare(table, opts, hint, notes)
-    hidden = _parse_layers(opts["layers"])
-    try:
-        if resume is not None:
-            net = resume.bundle.network
-            optimizer = get_optimizer(resume.optimizer_config)
-            optimizer.load_state_dict(resume.optimizer_state)
-            done = resume.epoch
-        else:
-            net = _build_network(table.X.shape[1], hidden, opts, prep)
-            spec = opts["optimizer"]
-            optimizer = get_optimizer({**(spec if isinstance(spec, dict) else {"name": spec}), "lr": opts["lr"]})
-            done = 0
-    except (ValueError, TypeError) as exc:
-        raise CliError(str(exc)) from None
-    remaining = opts["epochs"] - done
-    if remaining < 1:
-        raise CliError(
-            f"the checkpoint has already run {done} of {opts['epochs']} epochs; pass a larger --epochs"
-        )
-
-    for note in notes:
-        sys.stderr.write(f"lucidnet: note: {note}\n")
-    options = {"train": {k: opts[k] for k in TRAIN_DEFAULTS}}
-    before = resume.bundle.history if resume is not None else None
-    best = _BestWeights()
-    callbacks: list[Any] = [LambdaCallback(on_epoch_end=best)]
-    watchers: dict[str, Any] = {"best": best}
-    if opts["early_stopping"] is not None:
-        # before the checkpoint callback, so a checkpoint holds this epoch's patience count
-        watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"])
-        callbacks.append(watchers["early_stopping"])
-    if resume is not None:  # the best weights and the patience used so far carry over
-        _restore_watch(watchers, resume.extra, done)
-    if not args.quiet:
-        callbacks.append(progress_for(sys.stderr, opts["epochs"], first_epoch=done))
-    if ck_path is not None:
-        every = opts["checkpoint_every"]
-
-        def checkpoint(state: Any) -> None:
-            epoch = done + state.epoch + 1
-            if epoch % every == 0:
-                save_checkpoint(ck_path, state.network, state.optimizer, epoch=epoch, preprocessing=prep.pre,
-                                history=_merged_history(before, state.history), options=options,
-                                extra=_watch_state(watchers, done))  # fmt: skip
-
-        callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
-    metrics = ["accuracy"] if prep.pre.classes is not None else []
-    val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
-    newline = "\n" if not args.quiet and sys.stderr.isatty() else ""  # end the live bar's line first
-    started = time.perf_counter()
-    try:
-        history = net.fit(prep.X, prep.y, epochs=remaining, batch_size=opts["batch_size"], optimizer=optimizer,
-                          validation_data=val, callbacks=callbacks, metrics=metrics)  # fmt: skip
-    except TrainingDivergedError as exc:
-        sys.stderr.write(f"{newline}lucidnet: error: {exc}\n")
-        return EXIT_FAILED
-    seconds = time.perf_counter() - started
-    hist = _merged_history(before, history)
-    if history.interrupted:
-        if best.weights is not None:
-            net.set_weights(best.weights)
-        save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
-        which = f"epoch {done + best.epoch + 1}" if best.epoch is not None else "the start"
-        sys.stderr.write(f"{newline}lucidnet: interrupted after {hist['epochs']} epochs; "
-                         f"best weights ({which}) saved to {out}\n")  # fmt: skip
-        if ck_path is not None and ck_path.exists():
-            sys.stderr.write(
-                f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {ck_path}\n"
-            )
-        return EXIT_INTERRUPTED
-    save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
-    print(_train_summary(net, table, prep, hist, seconds, out))
-    return EXIT_OK
-
-
-def _train_summary(
-    net: Any, table: Table, prep: _Prepared, hist: dict[str, Any], seconds: float, out: Path
-) -> str:
-    h = hist["history"]
-    last = {k: v[-1] for k, v in h.items() if v}
-    acts = ", ".join(
-        dict.fromkeys(str(layer.activation.name) for layer in net.layers if hasattr(layer, "activation"))
-    )
-    head = f"trained {net!r} ({acts}) on {table.source}: {len(table.X)} samples, {hist['epochs']} epochs"
-    lines = [f"{head} in {seconds:.1f} s"]
+def _train_summary(run: _Run, hist: dict[str, Any], seconds: float) -> str:
+    net, table, out = run.net, run.table, run.out
+    last = {k: v[-1] for k, v in hist["history"].items() if v}
+    acts = ", ".join(dict.fromkeys(str(layer.activation.name) for layer in net.layers if hasattr(layer, "activation")))
+    lines = [f"trained {net!r} ({acts}) on {table.source}: {len(table.X)} samples, {hist['epochs']} epochs in "
+             f"{seconds:.1f} s"]
     shown = [f"{k} {last[k]:.4g}" for k in ("loss", "val_loss", "accuracy", "val_accuracy") if k in last]
     if shown:
         lines.append("  " + "  ".join(shown))
@@ -218,7 +240,6 @@ def _train_summary(
         lines.append(f"  stopped early; kept the weights of epoch {(hist.get('best_epoch') or 0) + 1}")
     lines.append(f"model saved to {out}")
     data = table.source.removeprefix("data set ")
-    proba = " --proba" if prep.pre.classes is not None else ""
+    proba = " --proba" if run.prep.pre.classes is not None else ""
     lines.append(f"next: lucidnet evaluate {out} {data}  |  lucidnet predict {out} {data}{proba}")
     return "\n".join(lines)
-

@@ -12,7 +12,7 @@ module                        what it holds
 :mod:`~.arrays`               NPY/NPZ files, :func:`split_target`, :func:`from_dataframe`
 :mod:`~.idx`                  IDX files (:func:`read_idx`, :func:`read_idx_pair`) and MNIST (:func:`load_mnist`)
 :mod:`~.read`                 :func:`read_table` (any file, by content), :func:`read_for_model`
-:mod:`~.tasks`                :func:`infer_task`: classes or values, from the target column
+:mod:`~.tasks`                :func:`infer_task` (classes or values), :func:`split_rows` (held-out rows)
 :mod:`~.datasets`             the built-in data sets of the lessons and the playground (:func:`load`)
 :mod:`~.preprocessing`        :class:`Standardizer`, :class:`LabelEncoder`, :class:`Preprocessing`
 ============================  =======================================================================

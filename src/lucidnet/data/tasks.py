@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_INTEGER_CLASSES", "TASKS", "infer_task"]
+__all__ = ["MAX_INTEGER_CLASSES", "TASKS", "infer_task", "split_rows"]
 
 #: the tasks a target can be
 TASKS = ("classification", "regression")
@@ -57,3 +57,18 @@ def infer_task(y: Any, task: str = "auto", known: str | None = None) -> tuple[st
         if k <= MAX_INTEGER_CLASSES:
             return "classification", f"target has {k} integer values: treated as classes (--task regression to change)"
     return "regression", None
+
+
+def split_rows(n: int, n_held: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(kept, held) row indices of a seeded shuffle of n rows, the last ``n_held`` of it held out (validation or
+    test rows). The shuffle has a stream of its own, ``default_rng([seed, 1])``, so a network seeded with the same
+    ``seed`` draws the same initial weights and batches with or without a split.
+
+    >>> kept, held = split_rows(5, 2, seed=0)
+    >>> sorted(kept.tolist() + held.tolist()), len(held)
+    ([0, 1, 2, 3, 4], 2)
+    """
+    if not 0 <= n_held <= n:
+        raise ValueError(f"cannot hold out {n_held} of {n} rows")
+    order = np.random.default_rng([seed, 1]).permutation(n)
+    return order[: n - n_held], order[n - n_held :]

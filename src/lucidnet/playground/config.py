@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from lucidnet.activations import ACTIVATIONS
+from lucidnet.losses import LOSSES
 from lucidnet.playground.features import validate_features
 
 UPLOAD = "upload"
@@ -29,11 +31,15 @@ def builtin_datasets() -> dict[str, tuple[str, str]]:
     }
 
 
-CLASSIFICATION_LOSSES = ("bce", "cross_entropy", "mse", "sse", "half_sse", "mae", "huber")
-REGRESSION_LOSSES = ("mse", "sse", "half_sse", "mae", "huber")
-#: Activations that map each net to its own o, so every neuron has one thumbnail and one set of links.
-HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "elu", "softplus", "silu", "gelu", "identity")
-REGRESSION_OUTPUTS = ("identity", "tanh", "sigmoid")
+def losses_for(task: str) -> tuple[str, ...]:
+    """The losses of the registry that suit ``task`` ("classification" or "regression"; ``Loss.tasks``)."""
+    return tuple(name for name, cls in LOSSES.items() if task in cls.tasks)
+
+
+def hidden_activations() -> tuple[str, ...]:
+    """Activations that map each net to its own o (``Activation.elementwise``), so every neuron has one
+    thumbnail and one set of links: the hidden layers' choices, and the outputs' for regression."""
+    return tuple(name for name, cls in ACTIVATIONS.items() if cls.elementwise)
 
 
 class PlaygroundError(ValueError):
@@ -158,8 +164,8 @@ def parse_config(
             f"activations must list one name per hidden layer ({len(layers)}), got {activations!r}"
         )
     for a in activations:
-        if a not in HIDDEN_ACTIVATIONS:
-            raise PlaygroundError(f"unknown activation {a!r}; valid: {', '.join(HIDDEN_ACTIVATIONS)}")
+        if a not in hidden_activations():
+            raise PlaygroundError(f"unknown activation {a!r}; valid: {', '.join(hidden_activations())}")
     try:
         features = validate_features(data.get("features", ["x1", "x2"]))
     except (TypeError, ValueError) as e:
@@ -170,16 +176,16 @@ def parse_config(
         if dataset in builtin
         else _choice(data, "problem", "auto", ("auto", "classification", "regression"))
     )
-    losses = CLASSIFICATION_LOSSES if problem == "classification" else REGRESSION_LOSSES
+    losses = losses_for("regression" if problem == "regression" else "classification")
     loss = data.get("loss", "auto")
     if loss != "auto":
         if problem == "auto":
-            loss = _choice(data, "loss", "auto", CLASSIFICATION_LOSSES)
+            loss = _choice(data, "loss", "auto", losses_for("classification"))
         else:
             loss = _choice(data, "loss", "auto", losses)
     output = data.get("output_activation", "auto")
     if output != "auto":
-        output = _choice(data, "output_activation", "auto", REGRESSION_OUTPUTS)
+        output = _choice(data, "output_activation", "auto", hidden_activations())
 
     upload = data.get("upload", "")
     columns = {k: data.get(k, "") for k in ("x1", "x2", "target")}

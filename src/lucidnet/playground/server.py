@@ -28,15 +28,13 @@ from typing import Any
 import numpy as np
 
 from lucidnet.playground.config import (
-    CLASSIFICATION_LOSSES,
-    HIDDEN_ACTIVATIONS,
-    REGRESSION_LOSSES,
-    REGRESSION_OUTPUTS,
     UPLOAD,
     Limits,
     PlaygroundConfig,
     PlaygroundError,
     builtin_datasets,
+    hidden_activations,
+    losses_for,
     parse_config,
 )
 from lucidnet.playground.data import Upload, builtin_points, parse_csv, upload_points
@@ -92,9 +90,9 @@ class Playground:
         return {
             "datasets": [{"name": k, "label": v[1], "problem": v[0]} for k, v in builtin_datasets().items()],
             "features": [{"name": f.name, "label": f.label} for f in FEATURES.values()],
-            "activations": list(HIDDEN_ACTIVATIONS),
-            "losses": {"classification": list(CLASSIFICATION_LOSSES), "regression": list(REGRESSION_LOSSES)},
-            "output_activations": list(REGRESSION_OUTPUTS),
+            "activations": list(hidden_activations()),
+            "losses": {task: list(losses_for(task)) for task in ("classification", "regression")},
+            "output_activations": list(hidden_activations()),
             "optimizers": list(self.optimizers()),
             "limits": self.limits.to_dict(),
             "defaults": PlaygroundConfig().to_dict(),

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from lucidnet.heads import Head, build_network, head_for
 from lucidnet.playground.config import PlaygroundConfig, PlaygroundError
 from lucidnet.playground.data import Points
 from lucidnet.playground.features import FEATURES, feature_matrix
@@ -67,55 +68,32 @@ class Session:
         self.X_test = feature_matrix(points.p_test, config.features)
         self.X_grid = feature_matrix(self._grid, config.features)
         self.n_classes = len(points.classes)
-        self.loss_name = self._resolve_loss()
-        self.output_activation = self._resolve_output()
-        self.n_out = self.n_classes if self.loss_name == "cross_entropy" else 1
-        self.y_train = self._targets(points.y_train)
-        self.y_test = self._targets(points.y_test)
+        self.head = self._head()
+        self.loss_name = self.head.loss.name
+        self.output_activation = self.head.activation.name
+        self.n_out = self.head.n_out
+        self.y_train = self.head.encode(points.y_train)
+        self.y_test = self.head.encode(points.y_test)
         self.reset()
 
     # -- set-up -----------------------------------------------------------------------------------------
-    def _resolve_loss(self) -> str:
+    def _head(self) -> Head:
+        """The output layer and loss of :func:`lucidnet.heads.head_for` for the problem and the page's choices."""
         c = self.config
-        if self.points.problem == "regression":
-            return "mse" if c.loss == "auto" else c.loss
-        loss = c.loss if c.loss != "auto" else ("bce" if self.n_classes == 2 else "cross_entropy")
-        if self.n_classes > 2 and loss != "cross_entropy":
-            raise PlaygroundError(
-                f"a target with {self.n_classes} classes needs loss 'cross_entropy', got {loss!r}"
-            )
-        if loss not in ("bce", "cross_entropy", "mse", "sse", "half_sse", "mae", "huber"):
-            raise PlaygroundError(f"loss {loss!r} does not suit classification")
-        return loss
-
-    def _resolve_output(self) -> str:
-        if self.points.problem == "regression":
-            return "identity" if self.config.output_activation == "auto" else self.config.output_activation
-        return "softmax" if self.loss_name == "cross_entropy" else "sigmoid"
-
-    def _targets(self, y: np.ndarray) -> np.ndarray:
-        if self.points.problem == "regression":
-            return y.astype(np.float64).reshape(-1, 1)
-        if self.loss_name == "cross_entropy":
-            from lucidnet.data.preprocessing import one_hot
-
-            return np.asarray(one_hot(y.astype(np.int64), self.n_classes, np.float64))
-        return y.astype(np.float64).reshape(-1, 1)
+        loss = None if c.loss == "auto" else c.loss
+        try:
+            if self.points.problem == "regression":
+                output = None if c.output_activation == "auto" else c.output_activation
+                return head_for("regression", 1, output, loss)
+            return head_for("classification", self.n_classes, None, loss)
+        except ValueError as e:
+            raise PlaygroundError(str(e)) from None
 
     def build_network(self) -> Any:
         """The lucidnet Network this configuration describes, its weights drawn from the seed."""
-        from lucidnet import Dense, Dropout, Network
-
         c = self.config
-        layers: list[Any] = []
-        n_in = len(c.features)
-        for size, activation in zip(c.layers, c.activations):
-            layers.append(Dense(n_in, size, activation=activation))
-            if c.dropout > 0:
-                layers.append(Dropout(c.dropout))
-            n_in = size
-        layers.append(Dense(n_in, self.n_out, activation=self.output_activation))
-        return Network(layers, loss=self.loss_name, seed=c.seed, l1=c.l1, l2=c.l2)
+        return build_network(len(c.features), c.layers, self.head, c.activations, dropout=c.dropout, seed=c.seed,
+                             l1=c.l1, l2=c.l2)
 
     def build_optimizer(self) -> Any:
         from lucidnet import OPTIMIZERS
@@ -189,7 +167,7 @@ class Session:
         """(E without penalties, as the network computes it, accuracy for classes, outputs o)."""
         from lucidnet.metrics import accuracy
 
-        loss = self.network._data_loss(X, y)
+        loss = self.network.loss(X, y, penalty=False)
         o = self.network.layers[-1].o
         acc = accuracy(y, o) if self.points.problem == "classification" else None
         return loss, acc, o

@@ -18,7 +18,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..callbacks import Callback
-from ..layers import Dense, Dropout
+from ..heads import Head, build_network
+from ..layers import Dense
 from ..network import Network
 from ..optimizers import SGD, Adagrad, Adam, RMSprop
 
@@ -29,13 +30,6 @@ SKLEARN_ACTIVATIONS = {"logistic": "sigmoid", "tanh": "tanh", "relu": "relu", "i
 #: stochastic gradient steps only).
 SOLVERS = ("sgd", "adam", "rmsprop", "adagrad")
 
-# k in E_core = k·E_sklearn-style, where E_sklearn-style is the mean over samples of the sum over outputs
-# (squared error halved, as scikit-learn's). Mean-reduced losses (reduction "mean") average over the n_b
-# samples of a batch and, except cross_entropy, over the m outputs too; sum-reduced ones do not average.
-_LOSS_FACTOR = {"cross_entropy": lambda m: 1.0, "mse": lambda m: 2.0 / m, "sse": lambda m: 2.0,
-                "half_sse": lambda m: 1.0}
-
-
 def _l2_for(loss: Any, alpha: float, n_outputs: int, batch_size: int, mean_weight: float) -> float:
     """l2 = k·α / (n_b·w̄) for mean-reduced losses, k·α / w̄ for sum-reduced ones.
 
@@ -44,7 +38,7 @@ def _l2_for(loss: Any, alpha: float, n_outputs: int, batch_size: int, mean_weigh
     exact for every batch of the nominal size n_b (the last, shorter batch of an epoch sees a penalty
     n_b/n_last times too small relative to scikit-learn's).
     """
-    k = _LOSS_FACTOR.get(loss.name, lambda m: 1.0 / m)(n_outputs)
+    k = loss.sample_factor(n_outputs)  # E_core = k·E_sklearn-style (scikit-learn's MLP reduces with k = 1)
     if loss.reduction == "sum":
         return k * alpha / mean_weight
     return k * alpha / (batch_size * mean_weight)
@@ -244,21 +238,13 @@ class BaseNeuralNet(BaseEstimator):
         return [value] * n_hidden
 
     # ------------------------------------------------------------------ building blocks
-    def _build_network(self, n_in: int, n_out: int, out_activation: Any, loss: Any, seed: int) -> Network:
-        sizes = self._hidden_sizes()
+    def _build_network(self, n_in: int, head: Head, seed: int) -> Network:
         acts = self.activations if self.activations is not None else self.activation
+        sizes = self._hidden_sizes()
         acts = [SKLEARN_ACTIVATIONS.get(a, a) if isinstance(a, str) else a
                 for a in self._per_layer("activations", acts, len(sizes))]
         drops = self._per_layer("dropout", self.dropout, len(sizes))
-        layers: list[Any] = []
-        prev = n_in
-        for size, act, p in zip(sizes, acts, drops):
-            layers.append(Dense(prev, size, activation=act, init=self.init))
-            if p:
-                layers.append(Dropout(p))
-            prev = size
-        layers.append(Dense(prev, n_out, activation=out_activation, init=self.init))
-        return Network(layers, loss=loss, dtype=self.dtype, seed=seed)
+        return build_network(n_in, sizes, head, acts, dropout=drops, init=self.init, dtype=self.dtype, seed=seed)
 
     def _make_optimizer(self) -> Any:
         lr = self.learning_rate_init
@@ -325,13 +311,13 @@ class BaseNeuralNet(BaseEstimator):
         return interrupted
 
     def _fit_loop(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None,
-                  incremental: bool, n_out: int, out_activation: Any, loss: Any) -> None:
+                  incremental: bool, head: Head) -> None:
         """Common body of fit (incremental=False) and partial_fit (incremental=True)."""
         first = not hasattr(self, "network_") or (not incremental and not self.warm_start)
         if first:
             self._rng = _make_rng(self.random_state)
-            self.network_ = self._build_network(X.shape[1], n_out, out_activation, loss, _seed(self._rng))
-            self.out_activation_ = self.network_.layers[-1].activation.name
+            self.network_ = self._build_network(X.shape[1], head, _seed(self._rng))
+            self.out_activation_ = self.network_.output_layer.activation.name
             self._reset_curves()
         elif not incremental:  # warm start: the same weights, a fresh optimizer and stopping rule
             self._rng = _make_rng(self.random_state)

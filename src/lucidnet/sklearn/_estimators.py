@@ -11,6 +11,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
+from ..heads import head_for
 from ._base import BaseNeuralNet
 
 _SHARED_PARAMS = """
@@ -138,16 +139,6 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         return tags
 
     # ---------------------------------------------------------------- targets
-    def _encode(self, y: np.ndarray) -> np.ndarray:
-        """Targets → network targets Y: one-hot (n, K), a (n, 1) column for binary, y itself for multilabel."""
-        dtype = np.dtype(self.dtype)
-        if self._multilabel:
-            return y.astype(dtype)
-        idx = np.searchsorted(self.classes_, y)
-        if len(self.classes_) == 2:
-            return idx.astype(dtype)[:, None]
-        return np.eye(len(self.classes_), dtype=dtype)[idx]
-
     def _validate_targets(self, X: Any, y: Any, *, reset: bool) -> tuple[np.ndarray, np.ndarray]:
         X, y = validate_data(self, X, y, reset=reset, multi_output=True, dtype=np.dtype(self.dtype))
         if y.ndim == 2 and y.shape[1] == 1:
@@ -184,8 +175,6 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                     f"NeuralNetClassifier needs samples of at least 2 classes to learn; got 1 class "
                     f"({self.classes_[0]!r})"
                 )
-        self.n_outputs_ = 1 if (not self._multilabel and len(self.classes_) == 2) else (
-            y.shape[1] if self._multilabel else len(self.classes_))
 
     def _fit(self, X: Any, y: Any, sample_weight: Any, classes: Any, incremental: bool) -> NeuralNetClassifier:
         self._check_params()
@@ -214,10 +203,11 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                     "NeuralNetClassifier: only one class has a non-zero sample weight; at least 2 classes "
                     "are needed to learn"
                 )
-        n_out = self.n_outputs_
-        out_act = self.out_activation or ("softmax" if n_out > 1 and not self._multilabel else "sigmoid")
-        loss = self.loss or ("cross_entropy" if out_act == "softmax" else "bce")
-        self._fit_loop(X, self._encode(y), y, w, incremental, n_out, out_act, loss)
+        n = y.shape[1] if self._multilabel else len(self.classes_)
+        head = head_for("multilabel" if self._multilabel else "classification", n, self.out_activation, self.loss)
+        self.n_outputs_ = head.n_out
+        Y = head.encode(y if self._multilabel else np.searchsorted(self.classes_, y))
+        self._fit_loop(X, Y, y, w, incremental, head)
         return self
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetClassifier:
@@ -247,7 +237,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     def predict_proba(self, X: Any) -> np.ndarray:
         """p (n, n_classes): class probabilities (n, n_labels) for multilabel targets."""
         o = self._forward(X)
-        if not self._multilabel and len(self.classes_) == 2:
+        if o.shape[1] == 1 and not self._multilabel:  # one sigmoid unit: o = P(classes_[1])
             return np.hstack([1.0 - o, o])
         return o
 
@@ -256,8 +246,8 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         ``classes_[1]``; (n, n_classes) or (n, n_labels) otherwise. Sigmoid and softmax are increasing, so these
         rank the classes as ``predict_proba`` does (scikit-learn's MLP offers no such method)."""
         self._forward(X)
-        net = self.network_.layers[-1].net
-        if not self._multilabel and len(self.classes_) == 2:
+        net = self.network_.output_layer.net
+        if not self._multilabel and net.shape[1] == 1:
             return net[:, 0].copy()
         return net.copy()
 
@@ -277,7 +267,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         o = net.predict(X)
         if self._multilabel:
             pred = (o > 0.5).astype(int)
-        elif len(self.classes_) == 2:
+        elif o.shape[1] == 1:
             pred = self.classes_[(o[:, 0] > 0.5).astype(int)]
         else:
             pred = self.classes_[np.argmax(o, axis=1)]
@@ -328,8 +318,7 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
             raise ValueError(f"NeuralNetRegressor: y has {Y.shape[1]} outputs but the network was fitted "
                              f"with {self.n_outputs_}; call fit to start again")
         w = self._sample_weight(sample_weight, X)
-        self._fit_loop(X, Y, y, w, incremental, self.n_outputs_, self.out_activation or "identity",
-                       self.loss or "mse")
+        self._fit_loop(X, Y, y, w, incremental, head_for("regression", self.n_outputs_, self.out_activation, self.loss))
         return self
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
