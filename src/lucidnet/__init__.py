@@ -30,6 +30,7 @@ from .activations import (
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback, TrainState
 from .data import load_mnist, read_idx
 from .diagnostics import Diagnostics, diagnose
+from .display.live import LiveLossPlot
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
@@ -41,6 +42,7 @@ from .network import Network
 from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
 from .preprocessing import LabelEncoder, Standardizer, one_hot
+from .progress import ProgressBar
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 
 __version__ = "0.1.0"
@@ -90,10 +92,12 @@ __all__ = [
     "LambdaCallback",
     "Layer",
     "LeakyReLU",
+    "LiveLossPlot",
     "Loss",
     "Maxout",
     "Network",
     "Optimizer",
+    "ProgressBar",
     "RMSprop",
     "ReLU",
     "ReduceLROnPlateau",

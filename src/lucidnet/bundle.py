@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .display.model import bundle_html
+
 __all__ = ["ModelBundle", "Preprocessing"]
 
 # --------------------------------------------------------------------------------------- preprocessing
@@ -171,6 +173,9 @@ class ModelBundle:
 
     def __repr__(self) -> str:
         return f"ModelBundle({self.network!r}, {self.preprocessing!r})"
+
+    def _repr_html_(self) -> str:
+        return str(bundle_html(self))
 
     @property
     def n_features(self) -> int:

@@ -25,6 +25,7 @@ from .callbacks import Callback, EarlyStopping, History, TrainState
 from .errors import TrainingDivergedError, check_int
 from .metrics import get_metric
 from .optimizers import SGD, Optimizer, get_optimizer
+from .progress import ProgressBar
 
 if TYPE_CHECKING:
     from .network import Network
@@ -34,7 +35,7 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
         optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True, seed: int | None = None,
         validation_data: tuple[Any, ...] | None = None, validation_split: float = 0.0,
         callbacks: Sequence[Callback] = (), early_stopping: int | EarlyStopping | None = None,
-        metrics: Sequence[str] = (), sample_weight: Any = None) -> History:
+        metrics: Sequence[str] = (), sample_weight: Any = None, progress: bool = False) -> History:
     """Train ``net`` on (X, y) and return the ``History``.
 
     Parameters
@@ -55,6 +56,8 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     metrics : names from ``lucidnet.metrics.METRICS``, computed on the whole training (and validation) set
         after each epoch
     sample_weight : array (n,) of non-negative weights, scaled to average 1
+    progress : show a ``ProgressBar`` (loss, validation loss, ETA) in the terminal or notebook; needs tqdm
+        (``pip install 'lucidnet[progress]'``)
 
     Raises
     ------
@@ -94,6 +97,12 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     if early_stopping is not None:
         watch = early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(patience=early_stopping)
         cbs.append(watch)
+    # -- progress: a tqdm bar after the other callbacks (ImportError with the install hint, before any step)
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    if progress:
+        cbs.append(ProgressBar())
+    # --
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
     rng = shuffle_rng(seed) if seed is not None else net.rng

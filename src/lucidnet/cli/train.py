@@ -174,13 +174,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
     metrics = ["accuracy"] if prep.pre.classes is not None else []
     val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
-    newline = "\n" if not args.quiet and sys.stderr.isatty() else ""  # end the live bar's line first
     started = time.perf_counter()
     try:
         history = net.fit(prep.X, prep.y, epochs=remaining, batch_size=opts["batch_size"], optimizer=optimizer,
                           validation_data=val, callbacks=callbacks, metrics=metrics)  # fmt: skip
     except TrainingDivergedError as exc:
-        sys.stderr.write(f"{newline}lucidnet: error: {exc}\n")
+        sys.stderr.write(f"lucidnet: error: {exc}\n")  # the bar has ended its line (on_train_end)
         return EXIT_FAILED
     seconds = time.perf_counter() - started
     hist = _merged_history(before, history)
@@ -189,7 +188,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             net.set_weights(best.weights)
         save_model(net, out, preprocessing=prep.pre, history=hist, options=options)
         which = f"epoch {done + best.epoch + 1}" if best.epoch is not None else "the start"
-        sys.stderr.write(f"{newline}lucidnet: interrupted after {hist['epochs']} epochs; "
+        sys.stderr.write(f"lucidnet: interrupted after {hist['epochs']} epochs; "
                          f"best weights ({which}) saved to {out}\n")  # fmt: skip
         if ck_path is not None and ck_path.exists():
             sys.stderr.write(
