@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from ..trace import LayerTrace, Trace
 
 
+_PRE = 'style="white-space:pre;overflow-x:auto"'  # never wrapped, whatever a page's style sheet says
+
+
 def _vector(v: np.ndarray, limit: int) -> str:
     flat = np.ravel(v)
     shown = ", ".join(fmt(x) for x in flat[:limit])
@@ -115,6 +118,7 @@ def trace_html(t: Trace, sample: int = 0, weight: tuple[int, int, int] | None = 
     if chain and weight is not None:
         layer, i, j = weight
         name = f"w{sub(i, j)}{sup(layer)}" if i else f"b{sub(j)}{sup(layer)}"
-        chain = f"<h4>The chain rule for {esc(name)}</h4><pre>{esc(chain)}</pre>"
-    whole = f"<details><summary>the whole step as text (trace.to_text())</summary><pre>{esc(text)}</pre></details>"
+        chain = f"<h4>The chain rule for {esc(name)}</h4><pre {_PRE}>{esc(chain)}</pre>"
+    whole = (f"<details><summary>the whole step as text (trace.to_text())</summary><pre {_PRE}>{esc(text)}</pre>"
+             "</details>")
     return block(head + layers + chain + whole, summary=t.network)
