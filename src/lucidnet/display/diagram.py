@@ -193,7 +193,7 @@ def _legend(net: Any, sample: int | None, rows: int) -> str:
              "&nbsp; width ∝ |w| (hover a link or a neuron for its numbers)"]
     text = "".join(parts)
     if sample is not None and rows:
-        delta = any(getattr(layer, "delta", None) is not None for layer in dense_layers(net))
+        delta = any("delta" in (c.values or {}) for c in _columns(net, sample, rows))
         what = "net, o = φ(net)" + (", δ = ∂E/∂net" if delta else "") + " and b"
         text += (f'<br>{esc(what)} of sample {sample} of the last pass ({rows} sample{"s" if rows != 1 else ""}); '
                  "fill: o (orange −1, grey 0, blue 1)")
