@@ -89,8 +89,9 @@ def line_chart(series: Mapping[str, Sequence[float]], *, title: str = "", ylabel
         return top + ph - (u - lo) / (hi - lo) * ph
 
     parts.append(el("rect", x=left, y=top, width=pw, height=ph, fill="#fff", stroke=LINE))
-    yticks = ([10.0 ** k for k in range(math.ceil(lo), math.floor(hi) + 1)] if log
-              else nice_ticks(lo, hi))
+    decades = range(math.ceil(lo), math.floor(hi) + 1)
+    every = max(1, math.ceil(len(decades) / 6))  # at most about six labelled decades
+    yticks = [10.0 ** k for k in decades if k % every == 0] if log else nice_ticks(lo, hi)
     if log and len(yticks) < 2:  # less than a decade in view: the ticks of a linear scale, drawn at log places
         yticks = [t for t in nice_ticks(10 ** lo, 10 ** hi) if t > 0]
     for t in yticks:
