@@ -104,3 +104,45 @@ def torch_loss(torch, loss, o, y):
         "cross_entropy": lambda: -(y * torch.log(o)).sum(dim=1).mean(),
     }
     return table[loss.name]()
+
+
+# ------------------------------------------------------------------------------------------ the lesson notebooks
+LESSONS = ROOT / "docs" / "lessons"
+
+
+def execute_notebook(path: Path, cwd: Path):
+    """Run a notebook top to bottom in a fresh Jupyter kernel (nbclient); an error in any cell raises
+    ``nbclient.exceptions.CellExecutionError``. Returns the executed notebook (nbformat)."""
+    nbformat = require("nbformat", "pip install -e '.[test]'")
+    nbclient = require("nbclient", "pip install -e '.[test]'")
+    require("ipykernel", "pip install -e '.[test]'")
+    book = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(book, timeout=600, kernel_name="python3", allow_errors=False,
+                                     resources={"metadata": {"path": str(cwd)}})
+    client.execute()
+    return book
+
+
+@pytest.fixture(scope="session")
+def executed_lessons(tmp_path_factory):
+    """Every notebook of docs/lessons executed once per test session: {stem: (notebook, seconds)}; the files
+    are written to a temporary folder (``executed_lessons.folder``) for the documentation build."""
+    import time
+
+    nbformat = require("nbformat", "pip install -e '.[test]'")
+    folder = tmp_path_factory.mktemp("executed_lessons")
+    out = {}
+    for path in sorted(LESSONS.glob("*.ipynb")):
+        started = time.perf_counter()
+        book = execute_notebook(path, folder)
+        out[path.stem] = (book, time.perf_counter() - started)
+        nbformat.write(book, folder / path.name)
+    return SimpleLessons(out, folder)
+
+
+class SimpleLessons(dict):
+    """The executed lessons by name, with the folder holding the executed files."""
+
+    def __init__(self, items, folder: Path) -> None:
+        super().__init__(items)
+        self.folder = folder

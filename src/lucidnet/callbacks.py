@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .checks import check_int, check_positive
+from .display.history import history_figure, history_html
 
 if TYPE_CHECKING:
     from .network import Network
@@ -74,6 +75,13 @@ class History:
         h.stopped_early = bool(data.get("stopped_early", False))
         h.interrupted = bool(data.get("interrupted", False))
         return h
+
+    def plot(self) -> Any:
+        """A matplotlib ``Figure`` of the loss per epoch (and the metrics); needs ``pip install 'lucidnet[plot]'``."""
+        return history_figure(self)
+
+    def _repr_html_(self) -> str:
+        return str(history_html(self))
 
     def __repr__(self) -> str:
         last = {k: v[-1] for k, v in self.history.items() if v}

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .callbacks import Callback, TrainState
+from .display.reports import diagnostics_callback_html, diagnostics_html
 from .errors import TrainingDivergedError
 from .layers import Dense
 
@@ -148,6 +149,9 @@ class DiagnosticsReport:
     def __repr__(self) -> str:
         return f"DiagnosticsReport(epochs={len(self.grad_norm)}, findings={self.kinds})"
 
+    def _repr_html_(self) -> str:
+        return str(diagnostics_html(self))
+
     def __str__(self) -> str:
         lines = [f"Diagnostics after {len(self.grad_norm)} epoch(s): "
                  + ("healthy" if self.healthy else f"{len(self.findings)} finding(s)")]
@@ -219,6 +223,9 @@ class Diagnostics(Callback):
         return (f"Diagnostics(vanishing_ratio={self.vanishing_ratio:g}, tiny_gradient={self.tiny_gradient:g}, "
                 f"saturation_limit={self.saturation_limit:g}, "
                 f"dead_limit={self.dead_limit:g}, rise_tolerance={self.rise_tolerance:g})")
+
+    def _repr_html_(self) -> str:
+        return str(diagnostics_callback_html(self))
 
     def _reset(self, layers: list[Dense]) -> None:
         self._layers = layers

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .checks import check_positive
+from .display.reports import gradcheck_html
 
 if TYPE_CHECKING:
     from .network import Network
@@ -48,6 +49,9 @@ class GradcheckReport:
     @property
     def passed(self) -> bool:
         return all(self.row_passed(r) for r in self.rows)
+
+    def _repr_html_(self) -> str:
+        return str(gradcheck_html(self))
 
     def __str__(self) -> str:
         lines = [f"{'parameter':<10} {'shape':<12} {'checked':>8} {'rel. error':>11} {'max |Δ|':>10}  verdict"]

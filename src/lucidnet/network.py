@@ -36,6 +36,8 @@ import numpy as np
 from . import trace as _trace
 from . import training
 from .checks import as_2d_array, as_numeric, check_positive
+from .display.diagram import network_html
+from .display.style import Text
 from .layers import Dense, Layer, get_layer
 from .losses import Loss, get_loss
 from .parameters import Parameters
@@ -230,12 +232,12 @@ class Network:
             seed: int | None = None, validation_data: tuple[Any, ...] | None = None,
             validation_split: float = 0.0, callbacks: Sequence[Callback] = (),
             early_stopping: int | EarlyStopping | None = None, metrics: Sequence[str] = (),
-            sample_weight: Any = None) -> History:
+            sample_weight: Any = None, progress: bool = False) -> History:
         """Train with mini-batch gradient descent; see :func:`lucidnet.training.fit` for every argument."""
         return training.fit(self, X, y, epochs, batch_size=batch_size, optimizer=optimizer, shuffle=shuffle,
                             seed=seed, validation_data=validation_data, validation_split=validation_split,
                             callbacks=callbacks, early_stopping=early_stopping, metrics=metrics,
-                            sample_weight=sample_weight)
+                            sample_weight=sample_weight, progress=progress)
 
     def trace(self, X: Any, y: Any, lr: float = 0.1) -> Trace:
         """Every quantity of one forward and backward pass (x, net, o, δ, grad_W, grad_b, −η·grad), weights unchanged.
@@ -271,13 +273,17 @@ class Network:
             raise ValueError(f"not a lucidnet network config: {exc!r}") from None
 
     def summary(self) -> str:
-        """A table of the layers, their shapes and parameter counts."""
+        """A table of the layers, their shapes and parameter counts (a ``str`` that a notebook shows as text)."""
         rows = [("layer", "output", "parameters")]
         for layer in self.layers:
             rows.append((repr(layer), f"(n, {layer.n_out})", str(sum(p.size for p in layer.parameters()))))
         rows.append((f"loss: {self.loss_fn.name}", f"dtype: {self.dtype}", f"total {self.count_parameters()}"))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+        return Text("\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows))
+
+    def _repr_html_(self) -> str:
+        """The diagram Jupyter shows: ``lucidnet.display.diagram.network_html(self)``."""
+        return str(network_html(self))
 
     def __repr__(self) -> str:
         sizes = " → ".join(str(n) for n in [self.n_in] + [layer.n_out for layer in self._dense])

@@ -1,19 +1,21 @@
-"""Training progress for the command line: a live bar on a terminal, one line per N epochs elsewhere.
+"""Training progress: a tqdm bar in a terminal or a notebook, one line per N epochs for logs and pipes.
 
 Both are :class:`~lucidnet.callbacks.Callback` objects writing to a stream given to them (the library never
-prints on its own).
+prints on its own). :class:`ProgressBar` needs tqdm (``pip install 'lucidnet[progress]'``); the command line
+uses it on a terminal when tqdm is there and :class:`ProgressLines` otherwise (:func:`progress_for`).
 """
 
 from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from .callbacks import Callback
 
-__all__ = ["ProgressBar", "ProgressLines", "format_duration", "progress_for"]
+__all__ = ["ProgressBar", "ProgressLines", "format_duration", "has_tqdm", "progress_for"]
 
 
 def format_duration(seconds: float) -> str:
@@ -28,12 +30,13 @@ def format_duration(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def _shown(logs: dict[str, float]) -> dict[str, float]:
+    """The values a progress display shows, in this order."""
+    return {key: logs[key] for key in ("loss", "val_loss", "accuracy", "val_accuracy") if key in logs}
+
+
 def _losses(logs: dict[str, float]) -> str:
-    parts = []
-    for key in ("loss", "val_loss", "accuracy", "val_accuracy"):
-        if key in logs:
-            parts.append(f"{key} {logs[key]:.4g}")
-    return "  ".join(parts)
+    return "  ".join(f"{key} {value:.4g}" for key, value in _shown(logs).items())
 
 
 class _Progress(Callback):
@@ -59,61 +62,84 @@ class _Progress(Callback):
         return (self.clock() - self.start) / ran * (self.total - done)
 
 
-class ProgressBar(_Progress):
-    """``epoch  37/200 [█████·····]  loss 0.1234  val_loss 0.2345  ETA 3s``, redrawn in place.
+def _tqdm() -> Any:
+    """tqdm.auto's bar class (the notebook widget in Jupyter, the text bar elsewhere), or one clear ImportError."""
+    try:
+        with warnings.catch_warnings():  # a notebook without ipywidgets: tqdm.auto warns, then uses the text bar
+            warnings.simplefilter("ignore")
+            from tqdm.auto import tqdm
+    except ImportError:
+        raise ImportError("the progress bar needs tqdm: pip install 'lucidnet[progress]'") from None
+    return tqdm
 
-    Redraws at most ``max_rate`` times a second (after a batch or an epoch), so a fast loop is not slowed
-    by the terminal.
+
+def has_tqdm() -> bool:
+    """Whether :class:`ProgressBar` can draw (tqdm is installed)."""
+    try:
+        _tqdm()
+    except ImportError:
+        return False
+    return True
+
+
+#: the bar's layout: ``37%|███▋      | 37/100 [00:03, ETA 00:05, loss=0.1234, val_loss=0.2345]``
+BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}, ETA {remaining}{postfix}]"
+
+
+class ProgressBar(Callback):
+    """A progress bar over the epochs, with the loss, the validation loss and the time left (ETA).
+
+    Drawn by tqdm (``pip install 'lucidnet[progress]'``) through ``tqdm.auto``: a widget in a Jupyter notebook
+    (with ipywidgets, else tqdm's text bar there too), a bar redrawn in place in a terminal. ``fit(...,
+    progress=True)`` adds one; without tqdm both fail at once with one clear ImportError.
+
+    Parameters
+    ----------
+    epochs : int or None
+        Epochs of the whole run; None: the ``epochs`` of the ``fit`` it joins (plus ``first_epoch``).
+    first_epoch : int
+        Epochs already run before this ``fit`` (a resumed run starts its bar there).
+    file : text stream or None
+        Where a text bar goes (tqdm's default, stderr, when None).
+    **options
+        Passed on to ``tqdm`` (``leave``, ``ncols``, ``mininterval``, …).
+
+    Examples
+    --------
+    >>> import io, lucidnet as ln
+    >>> net = ln.Network([ln.Dense(2, 1)], seed=0)
+    >>> out = io.StringIO()
+    >>> _ = net.fit([[0, 1], [1, 0]], [0, 1], epochs=3, callbacks=[ln.ProgressBar(file=out, ascii=True)])
+    >>> "3/3" in out.getvalue()
+    True
     """
 
-    def __init__(
-        self,
-        stream: TextIO,
-        epochs: int,
-        first_epoch: int = 0,
-        width: int = 24,
-        max_rate: float = 10.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__(stream, epochs, first_epoch, clock)
-        self.width = width
-        self.min_gap = 1.0 / max_rate
-        self.last_draw = -math.inf
-        self.logs: dict[str, float] = {}
-        self.shown = False
-        encoding = (getattr(stream, "encoding", None) or "ascii").lower().replace("-", "")
-        self.chars = ("█", "·") if encoding in ("utf8", "utf16", "utf32") else ("#", "-")
+    def __init__(self, epochs: int | None = None, first_epoch: int = 0, file: TextIO | None = None,
+                 **options: Any) -> None:
+        self._tqdm = _tqdm()
+        self.epochs = epochs
+        self.first = first_epoch
+        self.file = file
+        self.options = {"unit": "epoch", "dynamic_ncols": True, "bar_format": BAR_FORMAT, **options}
+        self.bar: Any = None
 
     def __repr__(self) -> str:
-        return f"ProgressBar(epochs={self.total})"
+        return f"ProgressBar(epochs={self.epochs})"
 
-    def _draw(self, done: int, force: bool = False) -> None:
-        now = self.clock()
-        if not force and now - self.last_draw < self.min_gap:
-            return
-        self.last_draw = now
-        frac = done / self.total if self.total else 1.0
-        filled = round(frac * self.width)
-        full, empty = self.chars
-        bar = full * filled + empty * (self.width - filled)
-        n = len(str(self.total))
-        line = f"epoch {done:>{n}}/{self.total} [{bar}]  {_losses(self.logs)}  ETA {format_duration(self._eta(done))}"
-        self.stream.write("\r" + line + "\x1b[K")
-        self.stream.flush()
-        self.shown = True
-
-    def on_batch_end(self, state: Any) -> None:
-        self._draw(self.first + state.epoch)
+    def on_train_begin(self, state: Any) -> None:
+        total = self.epochs if self.epochs is not None else self.first + state.epochs
+        self.bar = self._tqdm(total=total, initial=self.first, file=self.file, **self.options)
 
     def on_epoch_end(self, state: Any) -> None:
-        self.logs = dict(state.logs)
-        done = self._done(state)
-        self._draw(done, force=done == self.total)
+        if self.bar is None:
+            return
+        self.bar.set_postfix({k: f"{v:.4g}" for k, v in _shown(state.logs).items()}, refresh=False)
+        self.bar.update(1)
 
     def on_train_end(self, state: Any) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 class ProgressLines(_Progress):
@@ -143,8 +169,9 @@ class ProgressLines(_Progress):
 
 
 def progress_for(stream: TextIO, epochs: int, first_epoch: int = 0) -> Callback:
-    """A :class:`ProgressBar` when ``stream`` is a terminal, else :class:`ProgressLines`."""
+    """A :class:`ProgressBar` on ``stream`` when it is a terminal and tqdm is installed, else
+    :class:`ProgressLines` (logs, pipes, and terminals without tqdm)."""
     isatty = getattr(stream, "isatty", None)
-    if isatty is not None and isatty():
-        return ProgressBar(stream, epochs, first_epoch)
+    if isatty is not None and isatty() and has_tqdm():
+        return ProgressBar(epochs, first_epoch, file=stream)
     return ProgressLines(stream, epochs, first_epoch)

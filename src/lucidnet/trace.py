@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from .checks import check_positive
+from .display.trace_html import trace_html
 from .layers import Dense
 from .trace_text import _Text
 
@@ -161,6 +162,15 @@ class Trace:
         if isinstance(max_items, bool) or not isinstance(max_items, (int, np.integer)) or max_items < 1:
             raise ValueError(f"max_items must be an integer >= 1, got {max_items!r}")
         return _Text(self, check_sample(self, sample), check_weight(self, weight), int(max_items)).render()
+
+    def to_html(self, sample: int = 0, weight: tuple[int, int, int] | None = (1, 1, 1), max_items: int = 12) -> Any:
+        """The pass as HTML tables per layer and the chain rule of ``weight`` (ℓ, i, j), for Jupyter; see
+        ``lucidnet.display.trace_html``. The arguments are those of :meth:`to_text`."""
+        self.to_text(sample, weight, max_items)  # the same checks, the same clear errors
+        return trace_html(self, int(sample), check_weight(self, weight), int(max_items))
+
+    def _repr_html_(self) -> str:
+        return str(self.to_html())
 
 
 def check_sample(t: Trace, sample: Any) -> int:

@@ -35,6 +35,7 @@ from .checks import check_int
 from .errors import TrainingDivergedError
 from .metrics import get_metric
 from .optimizers import SGD, Optimizer, get_optimizer
+from .progress import ProgressBar
 
 if TYPE_CHECKING:
     from .network import Network
@@ -51,7 +52,7 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
         optimizer: Optimizer | str | dict[str, Any] | None = None, shuffle: bool = True, seed: int | None = None,
         validation_data: tuple[Any, ...] | None = None, validation_split: float = 0.0,
         callbacks: Sequence[Callback] = (), early_stopping: int | EarlyStopping | None = None,
-        metrics: Sequence[str] = (), sample_weight: Any = None) -> History:
+        metrics: Sequence[str] = (), sample_weight: Any = None, progress: bool = False) -> History:
     """Train ``net`` on (X, y) and return the ``History``.
 
     Parameters
@@ -72,6 +73,8 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     metrics : names from ``lucidnet.metrics.METRICS``, computed on the whole training (and validation) set
         after each epoch
     sample_weight : array (n,) of non-negative weights, scaled to average 1
+    progress : show a ``ProgressBar`` (loss, validation loss, ETA) in the terminal or notebook; needs tqdm
+        (``pip install 'lucidnet[progress]'``)
 
     Raises
     ------
@@ -89,6 +92,10 @@ def fit(net: Network, X: Any, y: Any, epochs: int, batch_size: int | None = None
     cbs = list(callbacks)
     if early_stopping is not None:
         cbs.append(early_stopping if isinstance(early_stopping, EarlyStopping) else EarlyStopping(early_stopping))
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    if progress:  # after the other callbacks; without tqdm, an ImportError with the install hint before any step
+        cbs.append(ProgressBar())
     history = History()
     state = TrainState(network=net, optimizer=opt, epochs=epochs, history=history)
     run = _Run(net, train, val, batch_size, shuffle, shuffle_rng(seed) if seed is not None else net.rng,

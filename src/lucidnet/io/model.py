@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..data.preprocessing import Preprocessing
+from ..display.model import bundle_html
 
 __all__ = ["ModelBundle"]
 
@@ -41,6 +42,9 @@ class ModelBundle:
 
     def __repr__(self) -> str:
         return f"ModelBundle({self.network!r}, {self.preprocessing!r})"
+
+    def _repr_html_(self) -> str:
+        return str(bundle_html(self))
 
     @property
     def n_features(self) -> int:

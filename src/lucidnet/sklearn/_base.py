@@ -18,6 +18,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..callbacks import Callback
+from ..display.diagram import network_html
 from ..heads import Head, build_network
 from ..layers import Dense
 from ..network import Network
@@ -373,6 +374,16 @@ class BaseNeuralNet(BaseEstimator):
         """True once early stopping has ended a series of ``partial_fit`` calls (later calls do not train)."""
         check_is_fitted(self, "network_")
         return bool(self.early_stopping and self._monitor.stopped)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        """scikit-learn's estimator diagram, then (once fitted) the diagram of ``network_``'s weights."""
+        bundle = cast(dict[str, str], super()._repr_mimebundle_(**kwargs))
+        if "text/html" in bundle and hasattr(self, "network_"):
+            bundle["text/html"] += str(network_html(self.network_, sample=None))
+        return bundle
+
+    def _repr_html_(self) -> str:  # type: ignore[override]
+        return self._repr_mimebundle_().get("text/html", "")
 
     @property
     def coefs_(self) -> list[np.ndarray]:
