@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOT, require
 
 import lucidnet as ln
-from lucidnet.io import ModelBundle, Preprocessing
 from lucidnet.display.diagram import network_html, network_svg
 from lucidnet.display.history import history_html
 from lucidnet.display.style import fmt, value_colour, weight_stroke
+from lucidnet.io import ModelBundle, Preprocessing
 from lucidnet.neuron import Neuron, network_from_neurons
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
