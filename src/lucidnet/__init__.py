@@ -33,6 +33,7 @@ from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
+from .interop import to_onnx
 from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .layers import LAYERS, Dense, Dropout, Layer
 from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
@@ -51,6 +52,7 @@ __all__ = [
     "ModelFileError",
     "Neuron",
     "diagnose",
+    "to_onnx",
     "load",
     "load_mnist",
     "load_model",

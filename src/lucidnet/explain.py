@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -76,7 +77,7 @@ def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray
     return Network(layers, loss=args.loss, seed=args.seed), X, y
 
 
-def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
+def _from_model(args: argparse.Namespace, load: Callable[[Any], Any] | None) -> tuple[Any, np.ndarray, np.ndarray]:
     try:
         from .data import read_for_model
         from .io import load_model
@@ -85,14 +86,17 @@ def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
                          "use --dataset NAME") from None
     if not args.data:
         raise ValueError("--model needs --data FILE: the samples (with their target) to explain")
-    bundle = load_model(args.model)
+    bundle = (load or load_model)(args.model)
     pre = bundle.preprocessing
     table = read_for_model(args.data, bundle.n_features, pre.feature_names, pre.target_name, need_target=True)
     return bundle.network, pre.transform_X(table.X), pre.encode_y(table.y)
 
 
-def run_explain(args: argparse.Namespace) -> int:
-    """Run ``lucidnet explain``: print the text (or JSON) of one step; return the exit status (0, or 2)."""
+def run_explain(args: argparse.Namespace, load: Callable[[Any], Any] | None = None) -> int:
+    """Run ``lucidnet explain``: print the text (or JSON) of one step; return the exit status (0, or 2).
+
+    ``load`` reads ``--model FILE`` into a ModelBundle (default ``lucidnet.io.load_model``; the command line
+    passes one that reads lucidnet's .onnx exports too)."""
     from .trace import trace  # at run time: lucidnet.trace imports this module to re-export its functions
 
     try:
@@ -101,7 +105,7 @@ def run_explain(args: argparse.Namespace) -> int:
         if args.data and not args.model:
             raise ValueError("--data goes with --model FILE")
         weight = _parse_weight(args.weight)
-        net, X, y = _from_dataset(args) if args.dataset is not None else _from_model(args)
+        net, X, y = _from_dataset(args) if args.dataset is not None else _from_model(args, load)
         result = trace(net, X, y, lr=args.lr)
         text = (json.dumps(result.to_dict()) if args.json
                 else result.to_text(sample=args.sample, weight=weight, max_items=args.max_items))

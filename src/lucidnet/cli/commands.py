@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from ..data import Table
-from ..io import ModelBundle, atomic_write, load_model
+from ..interop.onnx_read import load_any  # model files, and .onnx files exported by lucidnet
+from ..io import ModelBundle, atomic_write
 from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _validate
 from .status import EXIT_FAILED, EXIT_OK, CliError
 from .tables import _load_training_table, _prepare, _read_model_data
@@ -27,7 +28,7 @@ def _fmt(v: Any) -> str:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     out = _check_writable(args.out) if args.out else None
     table = _read_model_data(bundle, args.data, need_target=False, labels=args.labels)
     pred = bundle.predict(table.X)
@@ -92,7 +93,7 @@ def evaluate_model(bundle: ModelBundle, table: Table) -> dict[str, Any]:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
     r = evaluate_model(bundle, table)
     lines = [f"model: {bundle.network!r}", f"samples: {r['n']}", f"loss ({r['loss_name']}): {r['loss']:.6g}"]
@@ -116,7 +117,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_plot(args: argparse.Namespace) -> int:
     from .. import plots
 
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     out = _check_writable(args.out)
     table = None
     if args.kind in ("pred-vs-actual", "decision-boundary"):
@@ -132,12 +133,17 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..interop import to_onnx
     from ..io import save_txt
 
-    bundle = load_model(args.model)
-    out = _check_writable(args.out or Path(args.model).with_suffix(".txt"))
-    save_txt(bundle, out)
-    print(f"weights written to {out}")
+    bundle = load_any(args.model)
+    out = _check_writable(args.out or Path(args.model).with_suffix(f".{args.format}"))
+    if args.format == "onnx":
+        to_onnx(bundle, out)
+        print(f"ONNX model written to {out}")
+    else:
+        save_txt(bundle, out)
+        print(f"weights written to {out}")
     return EXIT_OK
 
 
@@ -152,7 +158,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     if args.model:
         if not args.data:
             raise CliError("--model needs --data FILE (labelled data to take the loss over)")
-        bundle = load_model(args.model)
+        bundle = load_any(args.model)
         table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
         net = bundle.network
         pre = bundle.preprocessing

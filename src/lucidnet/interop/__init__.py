@@ -1,0 +1,16 @@
+"""Moving models between lucidnet and ONNX Runtime (``docs/deploy.md``).
+
+- :mod:`~lucidnet.interop.onnx`: :func:`to_onnx`, a model with its preprocessing as one ONNX graph that takes raw
+  feature rows (the ops of each activation in :mod:`~lucidnet.interop.onnx_ops`); :mod:`~lucidnet.interop.onnx_read`:
+  :func:`load_onnx`, such a file read back, and :func:`load_any`, any lucidnet model file;
+
+The packages they use (onnx) are imported when a function runs, never by ``import lucidnet``;
+without one, the function says how to install it.
+"""
+
+from __future__ import annotations
+
+from .onnx import onnx_model, to_onnx
+from .onnx_read import load_any, load_onnx
+
+__all__ = ["load_any", "load_onnx", "onnx_model", "to_onnx"]
