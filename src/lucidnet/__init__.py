@@ -33,7 +33,7 @@ from .diagnostics import Diagnostics, diagnose
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
-from .interop import from_torch, to_onnx, to_torch
+from .interop import from_sklearn, from_torch, to_onnx, to_torch
 from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .layers import LAYERS, Dense, Dropout, Layer
 from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
@@ -52,6 +52,7 @@ __all__ = [
     "ModelFileError",
     "Neuron",
     "diagnose",
+    "from_sklearn",
     "from_torch",
     "to_onnx",
     "to_torch",
