@@ -353,7 +353,8 @@ def test_sizes_are_checked_before_anything_is_allocated(tmp_path, trained):
     cases = [(lambda p: meta(p, huge_layer), r"has shape \(4, 6\), the architecture needs \(1000000000, 1000000000\)"),
              (huge_dims, r"has shape \(1000000, 1000000\), the architecture needs \(4, 6\)"),
              (external, "refers to external data"), (newer, "exported by a newer lucidnet"),
-             (lambda p: meta(p, lambda m: m.update(network=None)), "no network configuration")]
+             (lambda p: meta(p, lambda m: m.update(network=None)), "no network configuration"),
+             (lambda p: meta(p, lambda m: m.update(history={"loss": [float("nan")]})), "damaged lucidnet model")]
     for edit, message in cases:
         with pytest.raises(ModelFileError, match=message):
             load_onnx(_edited(exported, tmp_path, edit))

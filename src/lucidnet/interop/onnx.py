@@ -152,9 +152,15 @@ def _metadata_json(bundle: ModelBundle) -> str:
         "network": bundle.network.get_config(), "preprocessing": bundle.preprocessing.to_dict(),
         "history": bundle.history, "options": bundle.options,
     }
-    try:
-        return json.dumps(meta, allow_nan=False, default=lambda v: v.item() if isinstance(v, np.generic) else str(v))
-    except ValueError as exc:
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, (np.generic, np.ndarray)):
+            return v.tolist()
+        raise TypeError(f"{type(v).__name__} is not JSON")
+
+    try:  # allow_nan=False: strict JSON readers refuse NaN
+        return json.dumps(meta, allow_nan=False, default=plain)
+    except (ValueError, TypeError) as exc:
         raise ValueError(f"the model's metadata cannot be stored as JSON: {exc}") from None
 
 

@@ -180,7 +180,10 @@ def load_onnx(path: Any) -> ModelBundle:
     p = Path(path)
     proto = _parse(onnx, p)
     bundle = _bundle(onnx, p, proto, _metadata(p, proto))
-    expected = onnx_model(bundle)
+    try:
+        expected = onnx_model(bundle)
+    except (ValueError, TypeError) as exc:
+        raise _fail(p, f"damaged lucidnet model: {exc}") from None
     if proto.graph != expected.graph or list(proto.opset_import) != list(expected.opset_import):
         raise _fail(p, "the graph is not the one lucidnet writes for its metadata (edited after export?)")
     return bundle

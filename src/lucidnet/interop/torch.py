@@ -173,7 +173,7 @@ _SUPPORTED = ("nn.Linear, nn.Dropout, nn.Identity, nested nn.Sequential and the 
               f"lucidnet.interop.torch.Maxout (those of lucidnet's activations {', '.join(ACTIVATIONS)})")
 
 
-def _dense(torch: Any, linear: Any, act: Activation | None) -> Dense:
+def _dense(linear: Any, act: Activation | None) -> Dense:
     act = act or get_activation("identity")
     W = linear.weight.detach().cpu().numpy().T
     if W.shape[1] % act.k:
@@ -214,13 +214,13 @@ def from_torch(module: Any, loss: Any = "mse", seed: int | None = None) -> Netwo
             continue
         if type(m) is torch.nn.Linear:
             if pending:
-                layers.append(_dense(torch, *pending))
+                layers.append(_dense(*pending))
             pending = [m, None]
             dtypes.add(str(m.weight.dtype).removeprefix("torch."))
             continue
         if type(m) is torch.nn.Dropout:
             if pending:
-                layers.append(_dense(torch, *pending))
+                layers.append(_dense(*pending))
                 pending = []
             layers.append(Dropout(float(m.p)))
             continue
@@ -233,7 +233,7 @@ def from_torch(module: Any, loss: Any = "mse", seed: int | None = None) -> Netwo
                              "at most one activation, in that order")
         pending[1] = act
     if pending:
-        layers.append(_dense(torch, *pending))
+        layers.append(_dense(*pending))
     if len(dtypes) != 1 or not dtypes <= set(_DTYPES):
         raise ValueError(f"from_torch: the Linear weights are {', '.join(sorted(dtypes)) or 'absent'}; lucidnet "
                          "reads one dtype, float32 or float64 (module.double() or module.float() first)")
