@@ -37,6 +37,7 @@ from .display.live import LiveLossPlot
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
+from .interop import from_sklearn, from_torch, to_onnx, to_torch
 from .io import ModelBundle, ModelFileError, load, load_model, load_txt, save_model, save_txt
 from .layers import LAYERS, Dense, Dropout, Layer
 from .losses import BCE, LOSSES, MAE, MSE, SSE, CrossEntropy, HalfSSE, Huber, Loss, get_loss
@@ -53,6 +54,10 @@ __all__ = [
     "ModelFileError",
     "Neuron",
     "diagnose",
+    "from_sklearn",
+    "from_torch",
+    "to_onnx",
+    "to_torch",
     "load",
     "load_mnist",
     "load_model",

@@ -14,7 +14,8 @@ import numpy as np
 from .. import metrics
 from ..data import Table
 from ..heads import head_of
-from ..io import ModelBundle, atomic_write, load_model
+from ..interop.onnx_read import load_any  # model files, and .onnx files exported by lucidnet
+from ..io import ModelBundle, atomic_write
 from .options import TRAIN_DEFAULTS, _check_writable, _validate
 from .status import EXIT_FAILED, EXIT_OK, CliError
 from .tables import _load_training_table, _read_model_data, prepare
@@ -29,7 +30,7 @@ def _fmt(v: Any) -> str:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     out = _check_writable(args.out) if args.out else None
     table = _read_model_data(bundle, args.data, need_target=False, labels=args.labels)
     pred = bundle.predict(table.X)
@@ -94,7 +95,7 @@ def evaluate_model(bundle: ModelBundle, table: Table) -> dict[str, Any]:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
     r = evaluate_model(bundle, table)
     lines = [f"model: {bundle.network!r}", f"samples: {r['n']}", f"loss ({r['loss_name']}): {r['loss']:.6g}"]
@@ -118,7 +119,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_plot(args: argparse.Namespace) -> int:
     from .. import plots
 
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     out = _check_writable(args.out)
     table = None
     if args.kind in ("pred-vs-actual", "decision-boundary"):
@@ -134,12 +135,17 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from ..interop import to_onnx
     from ..io import save_txt
 
-    bundle = load_model(args.model)
-    out = _check_writable(args.out or Path(args.model).with_suffix(".txt"))
-    save_txt(bundle, out)
-    print(f"weights written to {out}")
+    bundle = load_any(args.model)
+    out = _check_writable(args.out or Path(args.model).with_suffix(f".{args.format}"))
+    if args.format == "onnx":
+        to_onnx(bundle, out)
+        print(f"ONNX model written to {out}")
+    else:
+        save_txt(bundle, out)
+        print(f"weights written to {out}")
     return EXIT_OK
 
 
@@ -154,7 +160,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     if args.model:
         if not args.data:
             raise CliError("--model needs --data FILE (labelled data to take the loss over)")
-        bundle = load_model(args.model)
+        bundle = load_any(args.model)
         table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
         net = bundle.network
         X, _, t = model_targets(bundle, table)

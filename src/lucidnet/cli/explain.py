@@ -17,7 +17,7 @@ from ..data import datasets
 from ..data.preprocessing import Standardizer
 from ..data.read import read_for_model
 from ..heads import build_network, head_for
-from ..io import load_model
+from ..interop.onnx_read import load_any
 from ..trace import trace
 
 __all__ = ["configure_explain_parser", "run_explain"]
@@ -90,14 +90,15 @@ def _from_dataset(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray
 def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
     if not args.data:
         raise ValueError("--model needs --data FILE: the samples (with their target) to explain")
-    bundle = load_model(args.model)
+    bundle = load_any(args.model)
     pre = bundle.preprocessing
     table = read_for_model(args.data, bundle.n_features, pre.feature_names, pre.target_name, need_target=True)
     return bundle.network, pre.transform_X(table.X), pre.encode_y(table.y)
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    """Run ``lucidnet explain``: print the text (or JSON) of one step; return the exit status (0, or 2)."""
+    """Run ``lucidnet explain``: print the text (or JSON) of one step; return the exit status (0, or 2).
+    ``--model`` reads a model file or a .onnx file exported by lucidnet."""
     try:
         if (args.dataset is None) == (args.model is None):
             raise ValueError("give either --dataset NAME or --model FILE --data FILE")

@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", parents=[common], help="predict with a saved model",
                        description="Apply a model to raw data (CSV with the training feature columns, a target "
                        "column is ignored; or NPY/NPZ/IDX) and write CSV with a 'prediction' column.")  # fmt: skip
-    p.add_argument("model", metavar="MODEL", help="a .safetensors model file")
+    p.add_argument("model", metavar="MODEL", help="a .safetensors model file (or an .onnx file lucidnet exported)")
     p.add_argument("data", metavar="DATA", help="the inputs")
     p.add_argument("--labels", metavar="FILE", help="the IDX labels file going with an IDX images data file")
     p.add_argument("--out", metavar="FILE", help="write the CSV here (default: standard output)")
@@ -134,12 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--out", metavar="FILE.png", required=True)
     pl.set_defaults(func=cmd_plot)
 
-    x = sub.add_parser("export", parents=[common], help="write the weights as plain text",
-                       description="Write the model as human-readable text: one block per weight matrix and "
-                       "bias, values that read back exactly (lucidnet.load_txt).")  # fmt: skip
+    x = sub.add_parser("export", parents=[common], help="write the model as plain text or ONNX",
+                       description="txt: human-readable text, one block per weight matrix and bias, values that "
+                       "read back exactly (lucidnet.load_txt). onnx: one ONNX graph from raw feature rows to "
+                       "probabilities and labels (or values), preprocessing included, for ONNX Runtime "
+                       "(needs lucidnet[onnx]; see docs/deploy.md).")  # fmt: skip
     x.add_argument("model", metavar="MODEL")
-    x.add_argument("--format", choices=["txt"], default="txt")
-    x.add_argument("--out", metavar="FILE", help="default: MODEL with .txt")
+    x.add_argument("--format", choices=["txt", "onnx"], default="txt")
+    x.add_argument("--out", metavar="FILE", help="default: MODEL with .txt or .onnx")
     x.set_defaults(func=cmd_export)
 
     g = sub.add_parser("gradcheck", parents=[common], help="check backprop against finite differences",

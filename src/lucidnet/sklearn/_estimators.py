@@ -9,7 +9,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ..heads import head_for
 from ._base import BaseNeuralNet
@@ -232,6 +232,12 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                 raise ValueError("NeuralNetClassifier.partial_fit: pass classes=... (every label that can "
                                  "occur) on the first call")
         return self._fit(X, y, sample_weight, classes, incremental=True)
+
+    @property
+    def multilabel_(self) -> bool:
+        """True when fitted on an indicator matrix (n, n_labels), so ``predict`` gives 0/1 columns, not labels."""
+        check_is_fitted(self, "network_")
+        return bool(self._multilabel)
 
     # ---------------------------------------------------------------- prediction
     def predict_proba(self, X: Any) -> np.ndarray:
