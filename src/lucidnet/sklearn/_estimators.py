@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseNeuralNet
+from ._callbacks import with_callbacks
 
 _SHARED_PARAMS = """
     hidden_layer_sizes : int or sequence of int, default=(100,)
@@ -120,7 +121,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                  early_stopping: bool = False, validation_fraction: float = 0.1, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8, n_iter_no_change: int = 10, loss: Any = None,
                  out_activation: Any = None, activations: Any = None, dropout: Any = 0.0,
-                 init: str = "glorot_uniform", dtype: str = "float64", class_weight: Any = None) -> None:
+                 init: str = "mlp_uniform", dtype: str = "float64", class_weight: Any = None) -> None:
         super().__init__(
             hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
             learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
@@ -217,9 +218,10 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         n_out = self.n_outputs_
         out_act = self.out_activation or ("softmax" if n_out > 1 and not self._multilabel else "sigmoid")
         loss = self.loss or ("cross_entropy" if out_act == "softmax" else "bce")
-        self._fit_loop(X, self._encode(y), y, w, incremental, n_out, out_act, loss)
+        self._fit_loop(X, self._encode(y), y, w, incremental, n_out, out_act, loss, sample_weight)
         return self
 
+    @with_callbacks
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetClassifier:
         """Train on X (n, n_features) and labels y (n,) or indicator matrix (n, n_labels).
 
@@ -229,6 +231,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         """
         return self._fit(X, y, sample_weight, None, incremental=False)
 
+    @with_callbacks
     def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> NeuralNetClassifier:
         """One epoch over X, y from the current weights; ``classes`` (all labels) is needed on the first call.
 
@@ -308,6 +311,7 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
     """
 
     _task = "regression"
+    _loss_averages_outputs = True
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -329,9 +333,10 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
                              f"with {self.n_outputs_}; call fit to start again")
         w = self._sample_weight(sample_weight, X)
         self._fit_loop(X, Y, y, w, incremental, self.n_outputs_, self.out_activation or "identity",
-                       self.loss or "mse")
+                       self.loss or "mse", sample_weight)
         return self
 
+    @with_callbacks
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
         """Train on X (n, n_features) and targets y (n,) or (n, n_outputs).
 
@@ -341,6 +346,7 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @with_callbacks
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
         """One epoch over X, y from the current weights.
 
