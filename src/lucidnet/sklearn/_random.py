@@ -64,6 +64,17 @@ def draw_with_generator(rs: np.random.RandomState, draw: Callable[[np.random.Gen
 
 
 def epoch_order(order: np.ndarray, rs: np.random.RandomState) -> np.ndarray:
-    """The next epoch's sample order: MLP's ``order = shuffle(order, random_state=rs)`` (a permutation of the
-    previous epoch's order, not of 0 … n−1)."""
-    return shuffle(order, random_state=rs)
+    """The next epoch's sample order: MLP's ``order = sklearn.utils.shuffle(order, random_state=rs)``, a
+    permutation of the previous epoch's order (not of 0 … n−1).
+
+    ``shuffle`` is ``order[p]`` with p = 0 … n−1 shuffled by ``rs.shuffle``; done here without its input checks,
+    which cost 0.3 ms an epoch (a third of a small data set's epoch).
+
+    >>> a, b = np.random.RandomState(5), np.random.RandomState(5)
+    >>> order = np.arange(6)[::-1]
+    >>> bool(np.array_equal(epoch_order(order, a), shuffle(order, random_state=b)))
+    True
+    """
+    p = np.arange(len(order))
+    rs.shuffle(p)
+    return order[p]
