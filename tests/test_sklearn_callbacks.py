@@ -79,6 +79,16 @@ def test_fit_is_a_task_with_one_subtask_per_epoch():
     np.testing.assert_array_equal(epoch_ends[-1][4], clf.predict_proba(X))
     assert not hasattr(clf, "_callback_fit_ctx")  # the context is gone after fit
 
+    # with early stopping too the hooks get the data given to fit, not the part left after the hold-out
+    monitor = ScoringMonitor(scoring="accuracy")
+    clf = NeuralNetClassifier((8,), max_iter=3, early_stopping=True, random_state=0).set_callbacks(rec, monitor)
+    rec.events.clear()
+    clf.fit(X, Y, sample_weight=w)
+    assert all(e[2] == 150 for e in rec.events if e[0] == "end")
+    epochs = [r["accuracy"] for r in monitor.get_logs().data if r["task_name"] == "epoch"]
+    best = int(np.argmax(clf.validation_scores_))  # fit ends with the best epoch's weights
+    assert len(epochs) == 3 and epochs[best] == clf.score(X, Y, sample_weight=w)
+
 
 def test_an_end_hook_returning_true_stops_fit_after_that_epoch():
     clf = NeuralNetClassifier((8,), max_iter=50, tol=0.0, random_state=0).set_callbacks(Recorder(stop_after=3))

@@ -23,7 +23,7 @@ from ..initializers import Initializer, MLPUniform, get_initializer
 from ..layers import Dense, Dropout
 from ..network import Network
 from ..optimizers import SGD, Adagrad, Adam, RMSprop
-from ._callbacks import CallbackSupportMixin
+from ._callbacks import HAS_CALLBACKS, CallbackSupportMixin
 from ._objective import SklearnBatches, plan_epoch, sklearn_loss
 from ._random import draw_with_generator, epoch_order, random_state_for
 from ._stopping import Stopping
@@ -32,6 +32,10 @@ from ._stopping import Stopping
 SKLEARN_ACTIVATIONS = {"logistic": "sigmoid", "tanh": "tanh", "relu": "relu", "identity": "identity"}
 #: lucidnet's output activation names → the names of MLP's ``out_activation_``
 SKLEARN_OUT_NAMES = {"sigmoid": "logistic"}
+
+# warnings from _after_epochs point at the user's fit call: _after_epochs ← _fit_loop ← _fit ← fit (← the
+# callback wrapper of scikit-learn >= 1.9) ← the caller
+_USER_LEVEL = 6 if HAS_CALLBACKS else 5
 
 #: solver name → builder of the optimizer from the estimator's parameters (no "lbfgs": lucidnet trains by
 #: stochastic gradient steps only).
@@ -341,6 +345,8 @@ class BaseNeuralNet(CallbackSupportMixin, BaseEstimator):
                   n_out: int, out_activation: Any, loss: Any, sample_weight: Any) -> None:
         """Common body of fit (incremental=False) and partial_fit (incremental=True)."""
         first = not hasattr(self, "network_") or (not incremental and not self.warm_start)
+        # the callbacks see the data of the call (before any hold-out) and its sample weights
+        hooks = {"X": X, "y": y, "metadata": {} if sample_weight is None else {"sample_weight": sample_weight}}
         rs = random_state_for(self.random_state)  # a fresh one per call, as MLP's
         if first:
             self.network_ = self._build_network(X.shape[1], n_out, out_activation, loss, rs)
@@ -354,7 +360,6 @@ class BaseNeuralNet(CallbackSupportMixin, BaseEstimator):
                     self._start_validation_attributes()
                 self.best_validation_score_ = -np.inf
             self._stopping = Stopping(validation)
-        hooks = {"X": X, "y": y, "metadata": {} if sample_weight is None else {"sample_weight": sample_weight}}
         ctx = self._init_callback_context(task_name="partial_fit" if incremental else "fit",
                                           max_subtasks=1 if incremental else self.max_iter)
         ctx.call_on_fit_task_begin(estimator=self, **hooks)
@@ -369,7 +374,7 @@ class BaseNeuralNet(CallbackSupportMixin, BaseEstimator):
         stopping = self._stopping
         if interrupted:
             warnings.warn("Training interrupted by the user (Ctrl-C); the weights so far are kept.",
-                          UserWarning, stacklevel=5)
+                          UserWarning, stacklevel=_USER_LEVEL)
         if self.early_stopping and stopping.best_weights is not None and (stopping.stopped or not incremental):
             self.network_.set_weights(stopping.best_weights)  # MLP restores the best epoch's weights after fit
         if incremental:
@@ -381,7 +386,7 @@ class BaseNeuralNet(CallbackSupportMixin, BaseEstimator):
                 f"{type(self).__name__}: max_iter={self.max_iter} epochs reached and the optimization "
                 "has not converged yet; raise max_iter or learning_rate_init.",
                 ConvergenceWarning,
-                stacklevel=5,
+                stacklevel=_USER_LEVEL,
             )
         # partial_fit after fit goes on training, with the same validation set and best score
         stopping.stopped, stopping.no_improvement = False, 0
