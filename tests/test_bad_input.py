@@ -38,7 +38,8 @@ def test_layer_widths_must_chain():
     ("activation", "sigmod", "elu, gelu, identity, leaky_relu, maxout, relu, sigmoid, silu, softmax, softplus, tanh"),
     ("loss", "rmse", "bce, cross_entropy, half_sse, huber, mae, mse, sse"),
     ("optimizer", "lbfgs", "adagrad, adam, rmsprop, sgd"),
-    ("initializer", "xavier", "glorot_normal, glorot_uniform, he_normal, he_uniform, lecun, normal, uniform, zeros"),
+    ("initializer", "xavier",
+     "glorot_normal, glorot_uniform, he_normal, he_uniform, lecun, mlp_uniform, normal, uniform, zeros"),
 ])
 def test_unknown_names_list_the_valid_ones(kind, spec, valid, net):
     msg = f"unknown {kind} '{spec}'; valid names are: {valid}"

@@ -128,7 +128,7 @@ def head_for(task: str, n: int, activation: Any = None, loss: Any = None) -> Hea
 
 def build_network(n_in: int, hidden: Sequence[int], head: Head, activation: Any = "relu", *,
                   dropout: float | Sequence[float] = 0.0, init: Any = "glorot_uniform", dtype: Any = "float64",
-                  seed: int | None = None, l1: float = 0.0, l2: float = 0.0) -> Network:
+                  seed: int | np.random.Generator | None = None, l1: float = 0.0, l2: float = 0.0) -> Network:
     """n_in → hidden[0] → … → head.n_out: Dense layers, ``activation`` on the hidden ones, the head's on the
     output layer, the head's loss.
 

@@ -3,7 +3,8 @@
 Every draw comes from the generator the network passes in (``Network(seed=...)``), never from global state,
 so the same seed gives bit-identical weights. Each initializer also says how it sets the biases: zero for the
 modern schemes, drawn for the two classic ones the lessons use (``normal``: N(0, 1) like the seeds and
-Nielsen's network.py; ``uniform``: PyTorch's ``nn.Linear`` default).
+Nielsen's network.py; ``uniform``: PyTorch's ``nn.Linear`` default) and for scikit-learn's MLP scheme
+(``mlp_uniform``).
 
 ======================  ===============================  ==========================
 name                    W                                b
@@ -16,6 +17,7 @@ glorot_normal           N(0, 2/(n_in + n_out))           0
 he_uniform              U(±√(6/n_in))                    0
 he_normal               N(0, 2/n_in)                     0
 lecun                   N(0, 1/n_in)  (Nielsen's)        0
+mlp_uniform             U(±√(f/(n_in + n_out))), f = 6   U(±√(f/(n_in + n_out)))
 ======================  ===============================  ==========================
 
 >>> import numpy as np
@@ -139,9 +141,42 @@ class LeCun(Initializer):
         return _normal(rng, 1 / math.sqrt(shape[0]), shape, dtype)
 
 
+class MLPUniform(Initializer):
+    """W ~ U(−a, a) and b ~ U(−a, a), a = √(f/(n_in + n_out)): scikit-learn's MLP initialisation.
+
+    f = 6 is Glorot's bound (``glorot_uniform``'s W, but with the biases drawn from the same range instead of
+    0); scikit-learn's ``MLPClassifier``/``MLPRegressor`` take f = 2 when their hidden activation is
+    "logistic". W is drawn before b, each with one ``rng.uniform`` call, as scikit-learn does, so a generator
+    in the state of scikit-learn's ``RandomState`` gives its numbers.
+    """
+
+    name = "mlp_uniform"
+
+    def __init__(self, factor: float = 6.0) -> None:
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 0:
+            raise ValueError(f"mlp_uniform factor must be a number > 0, got {factor!r}")
+        self.factor = float(factor)
+
+    def _limit(self, n_in: int, n_out: int) -> float:
+        return math.sqrt(self.factor / (n_in + n_out))
+
+    def weights(self, shape, rng, dtype):
+        return _uniform(rng, self._limit(*shape), shape, dtype)
+
+    def bias(self, n_in, n_out, rng, dtype):
+        return _uniform(rng, self._limit(n_in, n_out), n_out, dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "factor": self.factor}
+
+    def __repr__(self) -> str:
+        return f"MLPUniform(factor={self.factor:g})"
+
+
 #: name -> class; every initializer lucidnet knows
 INITIALIZERS: dict[str, type[Initializer]] = {
-    cls.name: cls for cls in (Zeros, Normal, Uniform, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LeCun)
+    cls.name: cls
+    for cls in (Zeros, Normal, Uniform, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LeCun, MLPUniform)
 }
 
 

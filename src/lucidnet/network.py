@@ -61,9 +61,10 @@ class Network:
         A registry name (``lucidnet.LOSSES``), config dict or object.
     dtype : "float64" or "float32"
         Weights, activations and gradients all use it (inputs are cast once, at the boundary).
-    seed : int or None
+    seed : int, None or numpy Generator
         Seeds the network's generator ``net.rng``, which draws the initial weights, dropout masks and, unless
-        ``fit`` gets a seed of its own, the shuffling order. Same seed, same run, bit for bit.
+        ``fit`` gets a seed of its own, the shuffling order. Same seed, same run, bit for bit. A Generator is
+        used as it is (its state moves on as the weights are drawn), for callers that keep one stream.
     l1, l2 : float
         Penalties λ₁·Σ|W| and ½λ₂·Σ W² added to E.
 
@@ -77,7 +78,7 @@ class Network:
     """
 
     def __init__(self, layers: Sequence[Layer], loss: str | dict[str, Any] | Loss = "mse",
-                 dtype: str | np.dtype | type = "float64", seed: int | None = None,
+                 dtype: str | np.dtype | type = "float64", seed: int | np.random.Generator | None = None,
                  l1: float = 0.0, l2: float = 0.0) -> None:
         _check_layers(layers)
         key = str(np.dtype(dtype)) if not isinstance(dtype, str) else dtype
@@ -85,8 +86,8 @@ class Network:
             raise ValueError(f"dtype must be 'float64' or 'float32', got {dtype!r}")
         self.layers = list(layers)
         self.dtype: np.dtype = _DTYPES[key]
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.seed = None if isinstance(seed, np.random.Generator) else seed
+        self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.loss_fn = get_loss(loss)
         self.l1 = check_positive("l1", l1, allow_zero=True)
         self.l2 = check_positive("l2", l2, allow_zero=True)

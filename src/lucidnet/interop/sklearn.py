@@ -65,7 +65,7 @@ def _scaler(scaler: Any, n_in: int) -> Standardizer | None:
 
 def _mlp_network(est: Any) -> Network:
     """A Network holding copies of an MLP's coefs_ and intercepts_."""
-    from ..sklearn._base import SKLEARN_ACTIVATIONS  # scikit-learn's activation names → lucidnet's
+    from ..sklearn import SKLEARN_ACTIVATIONS  # scikit-learn's activation names → lucidnet's
 
     def name(sk: str) -> str:
         if sk not in SKLEARN_ACTIVATIONS and sk != "softmax":

@@ -23,6 +23,7 @@ if tuple(int(part) for part in _sklearn.__version__.split(".")[:2] if part.isdig
         f"{_sklearn.__version__}; upgrade with: pip install -U 'lucidnet[sklearn]'"
     )
 
+from ._base import SKLEARN_ACTIVATIONS
 from ._estimators import NeuralNetClassifier, NeuralNetRegressor
 
-__all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
+__all__ = ["SKLEARN_ACTIVATIONS", "NeuralNetClassifier", "NeuralNetRegressor"]

@@ -1,12 +1,13 @@
-"""Shared machinery of the estimators: parameter checks, the Network they build, the training loop.
+"""Shared machinery of the estimators: parameter checks, the Network they build, scikit-learn's training loop.
 
-E_batch = c·(scikit-learn's MLP objective), c > 0 a constant: the L2 term is scaled so that the direction of
-every full-size batch's gradient equals scikit-learn's (see ``_l2_for``), which is what "equal
-hyper-parameters" means for two libraries whose losses are reduced differently.
+Training is MLP's loop: for each epoch, the order of ``random_state``'s stream (``_random``), batches of
+``batch_size`` rows, each a step of the core's trainer on C·(MLP's batch objective), C a constant
+(``_objective``), then MLP's stopping rule (``_stopping``) and the epoch's callback hooks (``_callbacks``).
 """
 
 from __future__ import annotations
 
+import copy
 import numbers
 import warnings
 from typing import Any, cast
@@ -15,109 +16,38 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ..callbacks import Callback
 from ..display.diagram import network_html
 from ..heads import Head, build_network
+from ..initializers import Initializer, MLPUniform, get_initializer
 from ..layers import Dense
 from ..network import Network
 from ..optimizers import SGD, Adagrad, Adam, RMSprop
+from ._callbacks import HAS_CALLBACKS, CallbackSupportMixin
+from ._objective import SklearnBatches, plan_epoch, sklearn_loss
+from ._random import draw_with_generator, epoch_order, random_state_for
+from ._stopping import Stopping
 
 #: scikit-learn's activation names → lucidnet's (lucidnet's own names pass through unchanged).
 SKLEARN_ACTIVATIONS = {"logistic": "sigmoid", "tanh": "tanh", "relu": "relu", "identity": "identity"}
+#: lucidnet's output activation names → the names of MLP's ``out_activation_``
+SKLEARN_OUT_NAMES = {"sigmoid": "logistic"}
+
+# warnings from _after_epochs point at the user's fit call: _after_epochs ← _fit_loop ← _fit ← fit (← the
+# callback wrapper of scikit-learn >= 1.9) ← the caller
+_USER_LEVEL = 6 if HAS_CALLBACKS else 5
 
 #: solver name → builder of the optimizer from the estimator's parameters (no "lbfgs": lucidnet trains by
 #: stochastic gradient steps only).
 SOLVERS = ("sgd", "adam", "rmsprop", "adagrad")
 
-def _l2_for(loss: Any, alpha: float, n_outputs: int, batch_size: int, mean_weight: float) -> float:
-    """l2 = k·α / (n_b·w̄) for mean-reduced losses, k·α / w̄ for sum-reduced ones.
-
-    scikit-learn's MLP adds α/(2·Σ_b w)·‖W‖² to a batch loss (1/Σ_b w)·Σ_i w_i·ℓ_i; lucidnet's core adds
-    (l2/2)·‖W‖² to (k/n_b)·Σ_i (w_i/w̄)·ℓ_i. Equating the ratio of penalty to data term gives the formula,
-    exact for every batch of the nominal size n_b (the last, shorter batch of an epoch sees a penalty
-    n_b/n_last times too small relative to scikit-learn's).
-    """
-    k = loss.sample_factor(n_outputs)  # E_core = k·E_sklearn-style (scikit-learn's MLP reduces with k = 1)
-    if loss.reduction == "sum":
-        return k * alpha / mean_weight
-    return k * alpha / (batch_size * mean_weight)
-
-
-def _make_rng(random_state: Any) -> np.random.Generator:
-    """A private Generator from scikit-learn's random_state (None, int, RandomState or Generator)."""
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, numbers.Integral):
-        return np.random.default_rng(int(random_state))
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
-    if isinstance(random_state, np.random.Generator):
-        return np.random.default_rng(random_state.integers(2**63))
-    raise ValueError(
-        f"random_state must be None, an int, a numpy RandomState or Generator, got {random_state!r}"
-    )
-
-
-def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(2**63))
-
-
-class _StopMonitor(Callback):
-    """scikit-learn's stopping rule as a lucidnet callback; its state lives across partial_fit calls.
-
-    Without early stopping: stop when the training loss has not fallen below best_loss − tol for more
-    than n_iter_no_change epochs. With it: the same on the validation score (higher is better), keeping
-    the best weights.
-    """
-
-    def __init__(self, estimator: BaseNeuralNet, validation: tuple | None) -> None:
-        self.estimator = estimator
-        self.validation = validation  # (X_val, Y_val, y_val, w_val) or None
-        self.no_improvement = 0
-        self.best_loss = np.inf
-        self.best_score = -np.inf
-        self.best_weights: list[np.ndarray] | None = None
-        self.stopped = False
-
-    def on_epoch_end(self, state: Any) -> None:
-        est = self.estimator
-        loss = float(state.logs["loss"])
-        est.loss_curve_.append(loss)
-        est.n_iter_ += 1
-        tol = est.tol
-        if self.validation is None:
-            if loss > self.best_loss - tol:
-                self.no_improvement += 1
-            else:
-                self.no_improvement = 0
-            self.best_loss = min(self.best_loss, loss)
-            est.best_loss_ = self.best_loss
-        else:
-            X_val, Y_val, y_val, w_val = self.validation
-            net = state.network
-            score = float(est._score_network(net, X_val, y_val, w_val))
-            assert est.validation_scores_ is not None and est.validation_loss_curve_ is not None
-            est.validation_loss_curve_.append(float(net.loss(X_val, Y_val)))
-            est.validation_scores_.append(score)
-            if score < self.best_score + tol:
-                self.no_improvement += 1
-            else:
-                self.no_improvement = 0
-            if score > self.best_score:
-                self.best_score = score
-                self.best_weights = net.get_weights()
-            est.best_validation_score_ = self.best_score
-        if self.no_improvement > est.n_iter_no_change:
-            self.stopped = True
-            state.stop = True
-
-
-class BaseNeuralNet(BaseEstimator):
+class BaseNeuralNet(CallbackSupportMixin, BaseEstimator):
     """Parameters, Network construction and training shared by the classifier and the regressor."""
 
     _task: str  # "classification" or "regression"
+    #: MLPRegressor reports its squared error averaged over the outputs (see ``_objective``); MLPClassifier sums
+    _loss_averages_outputs: bool = False
 
     def __init__(
         self,
@@ -145,7 +75,7 @@ class BaseNeuralNet(BaseEstimator):
         out_activation: Any = None,
         activations: Any = None,
         dropout: Any = 0.0,
-        init: str = "glorot_uniform",
+        init: str = "mlp_uniform",
         dtype: str = "float64",
     ) -> None:
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -239,13 +169,26 @@ class BaseNeuralNet(BaseEstimator):
         return [value] * n_hidden
 
     # ------------------------------------------------------------------ building blocks
-    def _build_network(self, n_in: int, head: Head, seed: int) -> Network:
-        acts = self.activations if self.activations is not None else self.activation
+    def _init_rule(self, hidden_activations: list[Any]) -> Initializer:
+        """The initializer; for "mlp_uniform", factor 2 where the hidden units are logistic, as MLP's."""
+        rule = get_initializer(self.init)
+        named = [self.activation] if self.activations is None else list(hidden_activations)
+        if self.init == "mlp_uniform" and named and all(a in ("logistic", "sigmoid") for a in named):
+            return MLPUniform(factor=2.0)
+        return rule
+
+    def _build_network(self, n_in: int, head: Head, rs: np.random.RandomState) -> Network:
+        """The network of :func:`lucidnet.heads.build_network`, its initial W and b drawn layer by layer (W, then
+        b) from a Generator on ``rs``'s state, as MLP draws them from ``rs``; ``rs`` then stands after those
+        draws, and the network's generator goes on from them (for dropout masks only)."""
         sizes = self._hidden_sizes()
-        acts = [SKLEARN_ACTIVATIONS.get(a, a) if isinstance(a, str) else a
-                for a in self._per_layer("activations", acts, len(sizes))]
+        raw = self.activations if self.activations is not None else self.activation
+        raw = self._per_layer("activations", raw, len(sizes))
+        acts = [SKLEARN_ACTIVATIONS.get(a, a) if isinstance(a, str) else a for a in raw]
         drops = self._per_layer("dropout", self.dropout, len(sizes))
-        return build_network(n_in, sizes, head, acts, dropout=drops, init=self.init, dtype=self.dtype, seed=seed)
+        rule = self._init_rule(raw)
+        return draw_with_generator(rs, lambda gen: build_network(n_in, sizes, head, acts, dropout=drops, init=rule,
+                                                                 dtype=self.dtype, seed=gen))
 
     def _make_optimizer(self) -> Any:
         lr = self.learning_rate_init
@@ -256,6 +199,16 @@ class BaseNeuralNet(BaseEstimator):
         if self.solver == "rmsprop":
             return RMSprop(lr=lr, eps=self.epsilon)
         return Adagrad(lr=lr, eps=self.epsilon)
+
+    def _scale_optimizer(self, scale: float) -> None:
+        """The core's gradient is ``scale`` = C times MLP's: η of SGD becomes η/C and ε of the others ε·C, so
+        both keep MLP's meaning (Adam's step is otherwise unchanged by a constant factor)."""
+        opt = self._optimizer
+        if self.solver == "sgd":
+            if opt.lr != self.learning_rate_init / scale:
+                opt.lr = self.learning_rate_init / scale
+        else:
+            opt.eps = self.epsilon * scale
 
     def _batch_size_for(self, n: int) -> int:
         if self.batch_size == "auto":
@@ -277,14 +230,32 @@ class BaseNeuralNet(BaseEstimator):
             raise ValueError(f"{type(self).__name__}: sample_weight is zero for every sample; nothing to learn")
         return w
 
+    # ------------------------------------------------------------------ the objective
+    def _objective_terms(self) -> dict[str, Any]:
+        net = self.network_
+        return {"summed": net.loss_fn.reduction == "sum", "k": net.loss_fn.sample_factor(net.n_out),
+                "alpha": self.alpha, "m_averaged": net.n_out if self._loss_averages_outputs else 1}
+
+    def _sklearn_loss(self, X: np.ndarray, Y: np.ndarray, w: np.ndarray | None) -> float:
+        """MLP's loss of the current weights on (X, Y, w) as one batch: ``validation_loss_curve_``'s values."""
+        return sklearn_loss(self.network_, X, Y, w, **self._objective_terms())
+
     # ------------------------------------------------------------------ training
-    def _reset_curves(self) -> None:
+    def _start_attributes(self) -> None:
+        """MLP's fitted attributes at the first call (``warm_start`` and ``partial_fit`` go on from them)."""
         self.n_iter_ = 0
+        self.t_ = 0
+        self.n_layers_ = len(self._hidden_sizes()) + 2
+        name = self.network_.output_layer.activation.name
+        self.out_activation_ = SKLEARN_OUT_NAMES.get(name, name)
         self.loss_curve_: list[float] = []
+        self._start_validation_attributes()
+
+    def _start_validation_attributes(self) -> None:
         if self.early_stopping:
             self.validation_scores_: list[float] | None = []
             self.validation_loss_curve_: list[float] | None = []
-            self.best_validation_score_: float | None = None
+            self.best_validation_score_: float | None = -np.inf
             self.best_loss_: float | None = None
         else:
             self.validation_scores_ = None
@@ -292,71 +263,115 @@ class BaseNeuralNet(BaseEstimator):
             self.best_validation_score_ = None
             self.best_loss_ = np.inf
 
-    def _train(self, X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, epochs: int, seed: int) -> bool:
-        """Run ``epochs`` epochs of the core trainer with the persistent optimizer and stop monitor."""
-        net = self.network_
+    def _epoch(self, X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, order: np.ndarray | None,
+               batch: int) -> float | None:
+        """One epoch of MLP's batches of ``batch`` rows in ``order`` (None: as given): MLP's loss of the
+        epoch, or None when Ctrl-C stopped it part-way (the steps taken are kept, the epoch not recorded)."""
+        if order is not None:
+            X, Y = np.take(X, order, axis=0), np.take(Y, order, axis=0)
+            w = None if w is None else w[order]
+        terms = self._objective_terms()
+        plan = plan_epoch(w, len(X), batch, summed=terms["summed"], k=terms["k"], alpha=self.alpha)
+        self._scale_optimizer(plan.scale)
+        batches = SklearnBatches(plan, self.alpha, terms["m_averaged"])
+        history = self.network_.fit(X, Y, epochs=1, batch_size=batch, optimizer=self._optimizer, shuffle=False,
+                                    callbacks=[batches], sample_weight=plan.factors)
+        # between fits, network_.l2 is the penalty of a full batch without weights, C·α/n_b
+        self.network_.l2 = plan.scale * self.alpha / batch
+        return None if history.interrupted else batches.epoch_loss()
+
+    def _snapshot(self) -> dict[str, Any]:
+        """What a callback's ``fitted_estimator`` needs to predict with the weights of this moment."""
+        return {"network_": copy.deepcopy(self.network_)}
+
+    def _run_epochs(self, X: np.ndarray, Y: np.ndarray, w: np.ndarray | None, epochs: int,
+                    rs: np.random.RandomState, ctx: Any, hooks: dict[str, Any]) -> bool:
+        """Up to ``epochs`` epochs, each a callback subtask; True when Ctrl-C ended training."""
         n = X.shape[0]
         batch = self._batch_size_for(n)
-        mean_w = 1.0 if w is None else float(np.mean(w))
-        net.l2 = _l2_for(net.loss_fn, self.alpha, net.n_out, batch, mean_w)
-        history = net.fit(
-            X, Y, epochs=epochs, batch_size=batch, optimizer=self._optimizer, shuffle=bool(self.shuffle),
-            seed=seed, callbacks=[self._monitor], sample_weight=w,
-        )
-        interrupted = bool(getattr(history, "interrupted", False))
-        if interrupted:
-            warnings.warn("Training interrupted by the user (Ctrl-C); the weights so far are kept.",
-                          UserWarning, stacklevel=4)
-        if self._monitor.stopped and self._monitor.best_weights is not None:
-            net.set_weights(self._monitor.best_weights)
-        return interrupted
+        order = np.arange(n)
+        try:
+            for _ in range(epochs):
+                epoch_ctx = ctx.subcontext(task_name="epoch")
+                epoch_ctx.call_on_fit_task_begin(estimator=self, **hooks)
+                if self.shuffle:  # drawn even for a full batch, as MLP does, so rs moves on as MLP's
+                    order = epoch_order(order, rs)
+                loss = self._epoch(X, Y, w, order if self.shuffle and batch < n else None, batch)
+                if loss is None:
+                    epoch_ctx.call_on_fit_task_end(estimator=self)
+                    return True
+                self.n_iter_ += 1
+                self.t_ += n
+                self.loss_ = loss
+                self.loss_curve_.append(loss)
+                stop = self._stopping.update(self, loss)
+                asked = epoch_ctx.call_on_fit_task_end(estimator=self, reconstruction_attributes=self._snapshot,
+                                                       **hooks)
+                if stop or asked:
+                    break
+        except KeyboardInterrupt:
+            return True
+        return False
 
-    def _fit_loop(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None,
-                  incremental: bool, head: Head) -> None:
+    def _fit_loop(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None, incremental: bool,
+                  head: Head, sample_weight: Any) -> None:
         """Common body of fit (incremental=False) and partial_fit (incremental=True)."""
         first = not hasattr(self, "network_") or (not incremental and not self.warm_start)
+        # the callbacks see the data of the call (before any hold-out) and its sample weights
+        hooks = {"X": X, "y": y, "metadata": {} if sample_weight is None else {"sample_weight": sample_weight}}
+        rs = random_state_for(self.random_state)  # a fresh one per call, as MLP's
         if first:
-            self._rng = _make_rng(self.random_state)
-            self.network_ = self._build_network(X.shape[1], head, _seed(self._rng))
-            self.out_activation_ = self.network_.output_layer.activation.name
-            self._reset_curves()
-        elif not incremental:  # warm start: the same weights, a fresh optimizer and stopping rule
-            self._rng = _make_rng(self.random_state)
-        if first or not incremental:
+            self.network_ = self._build_network(X.shape[1], head, rs)
+            self._start_attributes()
+        if first or not incremental:  # fit, warm start included: a fresh optimizer and stopping rule
             self._optimizer = self._make_optimizer()
             validation = None
             if self.early_stopping:
-                X, Y, y, w, validation = self._split_validation(X, Y, y, w)
-                if self.validation_scores_ is None:
-                    self._reset_curves()
-            self._monitor = _StopMonitor(self, validation)
-        monitor = self._monitor
+                X, Y, y, w, validation = self._split_validation(X, Y, y, w, rs)
+                if self.validation_scores_ is None:  # early stopping switched on for a warm start
+                    self._start_validation_attributes()
+                self.best_validation_score_ = -np.inf
+            self._stopping = Stopping(validation)
+        ctx = self._init_callback_context(task_name="partial_fit" if incremental else "fit",
+                                          max_subtasks=1 if incremental else self.max_iter)
+        ctx.call_on_fit_task_begin(estimator=self, **hooks)
+        self.n_iter_ = 0
+        stopping = self._stopping
+        if not (incremental and self.early_stopping and stopping.stopped):  # a stopped stream does not train
+            interrupted = self._run_epochs(X, Y, w, 1 if incremental else self.max_iter, rs, ctx, hooks)
+            self._after_epochs(incremental, interrupted)
+        ctx.call_on_fit_task_end(estimator=self, reconstruction_attributes={}, **hooks)
+
+    def _after_epochs(self, incremental: bool, interrupted: bool) -> None:
+        stopping = self._stopping
+        if interrupted:
+            warnings.warn("Training interrupted by the user (Ctrl-C); the weights so far are kept.",
+                          UserWarning, stacklevel=_USER_LEVEL)
+        if self.early_stopping and stopping.best_weights is not None and (stopping.stopped or not incremental):
+            self.network_.set_weights(stopping.best_weights)  # MLP restores the best epoch's weights after fit
         if incremental:
-            if self.early_stopping and monitor.stopped:
-                return  # early stopping ended this stream of partial_fit calls; fit() starts again
-            self._train(X, Y, w, 1, _seed(self._rng))
             if not self.early_stopping:
-                monitor.stopped = False  # without a validation set, partial_fit never stops for good
+                stopping.stopped = False  # without a validation set, partial_fit never stops for good
             return
-        interrupted = self._train(X, Y, w, self.max_iter, _seed(self._rng))
-        if self.early_stopping and monitor.best_weights is not None:
-            self.network_.set_weights(monitor.best_weights)
-        if not monitor.stopped and not interrupted:
+        if self.n_iter_ == self.max_iter and not stopping.stopped and not interrupted:
             warnings.warn(
                 f"{type(self).__name__}: max_iter={self.max_iter} epochs reached and the optimization "
                 "has not converged yet; raise max_iter or learning_rate_init.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=_USER_LEVEL,
             )
         # partial_fit after fit goes on training, with the same validation set and best score
-        monitor.stopped, monitor.no_improvement = False, 0
+        stopping.stopped, stopping.no_improvement = False, 0
 
-    def _split_validation(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> tuple:
-        stratify = y if self._task == "classification" and y.ndim == 1 else None
+    def _split_validation(self, X: np.ndarray, Y: np.ndarray, y: np.ndarray, w: np.ndarray | None,
+                          rs: np.random.RandomState) -> tuple:
+        """MLP's hold-out: ``train_test_split`` with ``rs``, stratified only with one output column (binary
+        classification), as MLP does."""
+        stratify = Y if self._task == "classification" and Y.shape[1] == 1 else None
         arrays = [X, Y, y] + ([] if w is None else [w])
         try:
-            parts = train_test_split(*arrays, test_size=self.validation_fraction,
-                                     random_state=_seed(self._rng) % (2**32), stratify=stratify)
+            parts = train_test_split(*arrays, test_size=self.validation_fraction, random_state=rs,
+                                     stratify=stratify)
         except ValueError as exc:
             raise ValueError(
                 f"{type(self).__name__}: early_stopping holds out validation_fraction="
@@ -373,7 +388,7 @@ class BaseNeuralNet(BaseEstimator):
     def stopped_early_(self) -> bool:
         """True once early stopping has ended a series of ``partial_fit`` calls (later calls do not train)."""
         check_is_fitted(self, "network_")
-        return bool(self.early_stopping and self._monitor.stopped)
+        return bool(self.early_stopping and self._stopping.stopped)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
         """scikit-learn's estimator diagram, then (once fitted) the diagram of ``network_``'s weights."""
@@ -392,14 +407,12 @@ class BaseNeuralNet(BaseEstimator):
         return [cast(np.ndarray, layer.W) for layer in self.network_.layers if isinstance(layer, Dense)]
 
     @property
-    def intercepts_(self) -> list[np.ndarray | None]:
+    def intercepts_(self) -> list[np.ndarray]:
         """b of each Dense layer, (n_out,), live views of ``network_``'s biases."""
         check_is_fitted(self, "network_")
-        return [layer.b for layer in self.network_.layers if isinstance(layer, Dense)]
+        return [cast(np.ndarray, layer.b) for layer in self.network_.layers if isinstance(layer, Dense)]
 
     def _forward(self, X: Any) -> np.ndarray:
-        from sklearn.utils.validation import validate_data
-
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.dtype(self.dtype))
         return self.network_.predict(X)

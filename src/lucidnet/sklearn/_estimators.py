@@ -11,8 +11,10 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ..heads import head_for
+from ..heads import Head, head_for
+from ..losses import one_hot
 from ._base import BaseNeuralNet
+from ._callbacks import with_callbacks
 
 _SHARED_PARAMS = """
     hidden_layer_sizes : int or sequence of int, default=(100,)
@@ -23,19 +25,22 @@ _SHARED_PARAMS = """
     solver : {"adam", "sgd", "rmsprop", "adagrad"}, default="adam"
         Optimizer (PyTorch's update equations). "lbfgs" is not offered and raises ValueError.
     alpha : float, default=1e-4
-        L2 penalty with scikit-learn's meaning: α/(2·Σ_batch w)·‖W‖² added to the batch loss (weights only,
-        not biases). Mapped onto the core's ``l2`` so the gradient direction matches scikit-learn's.
+        L2 penalty with scikit-learn's meaning: α/(2·Σ_batch w)·‖W‖² added to each batch's loss (weights only,
+        not biases). Each batch's sample factors and the core's ``l2`` are set so that lucidnet's batch objective
+        is C·(scikit-learn's) on every batch, C a constant (see ``docs/sklearn.md``).
     batch_size : int or "auto", default="auto"
         Mini-batch size; "auto" is min(200, n_samples).
     learning_rate_init : float, default=1e-3
-        Learning rate η of the optimizer (constant; use lucidnet's callbacks on ``network_`` for schedules).
+        Learning rate η, constant, with scikit-learn's meaning: solver "sgd" steps by η·(scikit-learn's
+        gradient), as MLP (the core's optimizer gets η/C). Use lucidnet's callbacks on ``network_`` for schedules.
     max_iter : int, default=200
         Maximum number of epochs for ``fit``.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
     random_state : None, int, RandomState or Generator, default=None
-        Seeds weight initialisation, shuffling, dropout and the validation split; an int reproduces a fit
-        bit for bit.
+        As in MLP: a RandomState, new at every call for an int, draws the initial weights, the validation split
+        and each epoch's order, the same numbers MLP draws (with ``init="mlp_uniform"``: the same initial
+        weights as MLP's), then the dropout seed when there is dropout. An int reproduces a fit bit for bit.
     tol : float, default=1e-4
         Improvement below ``tol`` for more than ``n_iter_no_change`` epochs stops training.
     warm_start : bool, default=False
@@ -50,7 +55,9 @@ _SHARED_PARAMS = """
     validation_fraction : float, default=0.1
         Fraction held out for early stopping.
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
-        Adam's β₁, β₂ and ε (ε is also used by "rmsprop" and "adagrad").
+        Adam's β₁, β₂ and ε (ε is also used by "rmsprop" and "adagrad"), ε in units of scikit-learn's gradient
+        (the core's optimizer gets C·ε). Unlike MLP, ε is added after the bias correction (PyTorch's Adam):
+        MLP's ε acts as ε/√(1 − β₂ᵗ) there, which shows only where a gradient is about ε.
     n_iter_no_change : int, default=10
         Patience, in epochs (``fit``) or calls (``partial_fit``).
     loss : str or None, default=None
@@ -61,29 +68,47 @@ _SHARED_PARAMS = """
         One activation per hidden layer; overrides ``activation``.
     dropout : float or sequence of float, default=0.0
         Inverted-dropout probability after each hidden layer (one value, or one per layer).
-    init : str, default="glorot_uniform"
-        Weight initializer, a name of ``lucidnet.INITIALIZERS``.
+    init : str, default="mlp_uniform"
+        Weight initializer, a name of ``lucidnet.INITIALIZERS``. "mlp_uniform" is MLP's: W and b ~ U(±a),
+        a = √(6/(n_in + n_out)), or √(2/(n_in + n_out)) when the hidden activation is "logistic".
     dtype : {"float64", "float32"}, default="float64"
         Floating-point type of the network and of the arithmetic.
 """
 
 _SHARED_ATTRIBUTES = """
     network_ : lucidnet.Network
-        The trained network: save, trace and explain it with lucidnet's tools.
+        The trained network: save, trace and explain it with lucidnet's tools. Its loss is lucidnet's (see
+        the class note) and its ``l2`` the penalty of a full batch without weights, C·α/batch size.
     coefs_, intercepts_ : list of ndarray
-        W (n_in, n_out) and b (n_out,) of each layer (live views of ``network_``).
+        W (n_in, n_out) and b (n_out,) of each layer (live views of ``network_``), layer i at index i.
+    loss_ : float
+        Training loss of the last epoch, in scikit-learn's convention (not lucidnet's: see the class note):
+        the mean over the epoch's batches, weighted by their sizes, of (1/Σ_b w)·Σ_b w_i·ℓ_i + α/(2·Σ_b w)·‖W‖².
     loss_curve_ : list of float
-        Training loss E of each epoch (lucidnet's loss, penalty included).
-    validation_loss_curve_, validation_scores_ : list of float or None
-        Loss and score on the held-out data per epoch (None without early stopping).
-    best_loss_, best_validation_score_ : float or None
+        ``loss_`` of every epoch, over all ``fit`` (warm start) and ``partial_fit`` calls since the first.
+    best_loss_ : float or None
+        The lowest ``loss_`` so far (``inf`` before an epoch); None with early stopping.
+    validation_scores_ : list of float or None
+        Score (accuracy or R²) on the held-out data after each epoch; None without early stopping.
+    best_validation_score_ : float or None
+        The best of them in the current ``fit`` (−inf before an epoch); None without early stopping.
+    validation_loss_curve_ : list of float or None
+        lucidnet's addition: ``loss_``'s value on the held-out data after each epoch.
     n_iter_ : int
-        Epochs run (summed over ``partial_fit`` calls).
+        Epochs run by the last ``fit`` or ``partial_fit`` call (1 for ``partial_fit``, 0 once early stopping
+        has ended a stream of ``partial_fit`` calls).
+    t_ : int
+        Training samples seen by the solver: the training set's size added at every epoch, over all calls.
+    n_layers_ : int
+        Layers counted as MLP counts them: input, hidden and output, len(hidden_layer_sizes) + 2.
+    n_outputs_ : int
+        Output units.
+    out_activation_ : str
+        scikit-learn's name of the output activation: "identity", "logistic" or "softmax" (another lucidnet
+        activation chosen with ``out_activation`` keeps its lucidnet name).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when X had string column names.
-    out_activation_ : str
-        Name of the output activation.
 """
 
 
@@ -93,6 +118,11 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     A feed-forward network classifier with scikit-learn's ``MLPClassifier`` interface, trained by
     lucidnet's hand-written backpropagation. Multi-class targets use a softmax output and
     ``cross_entropy``; binary and multilabel targets use sigmoid outputs and ``bce`` (as scikit-learn).
+
+    Loss conventions: ``cross_entropy`` is MLP's log-loss (C = 1); lucidnet's ``bce`` averages over the m
+    labels where MLP sums them (C = 1/m; 1 for a binary target). The estimator keeps MLP's: its steps are
+    MLP's, α/(2·Σ_b w)·‖W‖² included (the penalty, η of "sgd" and ε are scaled by C), and ``loss_``,
+    ``loss_curve_`` and ``best_loss_`` are MLP's values.
 
     Parameters
     ----------""" + _SHARED_PARAMS + """    class_weight : dict, "balanced" or None, default=None
@@ -121,7 +151,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                  early_stopping: bool = False, validation_fraction: float = 0.1, beta_1: float = 0.9,
                  beta_2: float = 0.999, epsilon: float = 1e-8, n_iter_no_change: int = 10, loss: Any = None,
                  out_activation: Any = None, activations: Any = None, dropout: Any = 0.0,
-                 init: str = "glorot_uniform", dtype: str = "float64", class_weight: Any = None) -> None:
+                 init: str = "mlp_uniform", dtype: str = "float64", class_weight: Any = None) -> None:
         super().__init__(
             hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
             learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
@@ -139,6 +169,13 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         return tags
 
     # ---------------------------------------------------------------- targets
+    def _encode(self, y: np.ndarray, head: Head) -> np.ndarray:
+        """Targets → network targets Y (n, n_out), as ``head`` encodes them: a 0/1 column for one sigmoid unit,
+        one-hot rows for one unit per class (cross_entropy takes indices; the batches here stay 2-D), y itself
+        for multilabel."""
+        Y = head.encode(y if self._multilabel else np.searchsorted(self.classes_, y))
+        return (one_hot(Y, head.n_out) if Y.ndim == 1 else Y).astype(np.dtype(self.dtype))
+
     def _validate_targets(self, X: Any, y: Any, *, reset: bool) -> tuple[np.ndarray, np.ndarray]:
         X, y = validate_data(self, X, y, reset=reset, multi_output=True, dtype=np.dtype(self.dtype))
         if y.ndim == 2 and y.shape[1] == 1:
@@ -205,11 +242,12 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
                 )
         n = y.shape[1] if self._multilabel else len(self.classes_)
         head = head_for("multilabel" if self._multilabel else "classification", n, self.out_activation, self.loss)
-        self.n_outputs_ = head.n_out
-        Y = head.encode(y if self._multilabel else np.searchsorted(self.classes_, y))
-        self._fit_loop(X, Y, y, w, incremental, head)
+        if first:
+            self.n_outputs_ = head.n_out
+        self._fit_loop(X, self._encode(y, head), y, w, incremental, head, sample_weight)
         return self
 
+    @with_callbacks
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetClassifier:
         """Train on X (n, n_features) and labels y (n,) or indicator matrix (n, n_labels).
 
@@ -219,6 +257,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         """
         return self._fit(X, y, sample_weight, None, incremental=False)
 
+    @with_callbacks
     def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> NeuralNetClassifier:
         """One epoch over X, y from the current weights; ``classes`` (all labels) is needed on the first call.
 
@@ -243,7 +282,7 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
     def predict_proba(self, X: Any) -> np.ndarray:
         """p (n, n_classes): class probabilities (n, n_labels) for multilabel targets."""
         o = self._forward(X)
-        if o.shape[1] == 1 and not self._multilabel:  # one sigmoid unit: o = P(classes_[1])
+        if not self._multilabel and o.shape[1] == 1:  # one sigmoid unit: o = P(classes_[1])
             return np.hstack([1.0 - o, o])
         return o
 
@@ -284,9 +323,13 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
     __doc__ = """ŷ = net_L (identity output), trained on the mean squared error.
 
     A feed-forward network regressor with scikit-learn's ``MLPRegressor`` interface, trained by lucidnet's
-    hand-written backpropagation. Note: lucidnet's ``mse`` is (1/(n·m))·Σ(ŷ − y)², twice scikit-learn's
-    halved squared error for one output; ``alpha`` is scaled to match, and with solver "sgd" the effective
-    learning rate is 2/m times scikit-learn's.
+    hand-written backpropagation.
+
+    Loss conventions: lucidnet's ``mse`` (what ``network_`` trains and reports) is (1/(n·m))·Σ(ŷ − y)²; MLP
+    steps on (1/n)·Σ ½(ŷ − y)² (summed over the m outputs) plus α/(2n)·‖W‖², C = 2/m times less, and reports
+    its squared error *averaged* over the outputs, (1/(n·m))·Σ ½(ŷ − y)². The estimator keeps MLP's: its
+    steps are MLP's (the penalty, η of "sgd" and ε are scaled by C), and ``loss_``, ``loss_curve_`` and
+    ``best_loss_`` are MLP's reported values.
 
     Parameters
     ----------""" + _SHARED_PARAMS + """
@@ -304,6 +347,7 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
     """
 
     _task = "regression"
+    _loss_averages_outputs = True
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -324,9 +368,11 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
             raise ValueError(f"NeuralNetRegressor: y has {Y.shape[1]} outputs but the network was fitted "
                              f"with {self.n_outputs_}; call fit to start again")
         w = self._sample_weight(sample_weight, X)
-        self._fit_loop(X, Y, y, w, incremental, head_for("regression", self.n_outputs_, self.out_activation, self.loss))
+        self._fit_loop(X, Y, y, w, incremental, head_for("regression", self.n_outputs_, self.out_activation, self.loss),
+                       sample_weight)
         return self
 
+    @with_callbacks
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
         """Train on X (n, n_features) and targets y (n,) or (n, n_outputs).
 
@@ -336,6 +382,7 @@ class NeuralNetRegressor(RegressorMixin, BaseNeuralNet):
         """
         return self._fit(X, y, sample_weight, incremental=False)
 
+    @with_callbacks
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> NeuralNetRegressor:
         """One epoch over X, y from the current weights.
 

@@ -1,0 +1,60 @@
+"""Training score of lucidnet's estimators and scikit-learn's MLP after 10 and 30 epochs, medians of 3 seeds.
+
+The data of issue 16: make_regression(n_samples=200, n_features=10, n_informative=1, bias=5, noise=20,
+random_state=42) with X and y standardised (scikit-learn's ``check_regressors_train`` data), diabetes (X and
+y standardised), breast cancer and digits (X standardised). Both libraries get their defaults (adam,
+learning_rate_init=1e-3, batch_size="auto", alpha=1e-4, hidden_layer_sizes=(100,)) with max_iter=10 or 30
+and random_state 0, 1, 2; the score is the training R² or accuracy (``estimator.score(X, y)``).
+
+Usage::
+
+    PYTHONPATH=src python benchmarks/sklearn_first_epochs.py     # prints a markdown table (a few seconds)
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.preprocessing import StandardScaler, scale
+
+from lucidnet.sklearn import NeuralNetClassifier, NeuralNetRegressor
+
+SEEDS = (0, 1, 2)
+
+
+def data_sets():
+    """(name, X, y, scikit-learn's class, lucidnet's class) for the four data sets."""
+    X, y = make_regression(n_samples=200, n_features=10, n_informative=1, bias=5.0, noise=20, random_state=42)
+    yield "make_regression (200 × 10)", StandardScaler().fit_transform(X), scale(y), MLPRegressor, NeuralNetRegressor
+    X, y = load_diabetes(return_X_y=True)
+    yield "diabetes (442 × 10)", StandardScaler().fit_transform(X), scale(y), MLPRegressor, NeuralNetRegressor
+    X, y = load_breast_cancer(return_X_y=True)
+    yield "breast cancer (569 × 30)", StandardScaler().fit_transform(X), y, MLPClassifier, NeuralNetClassifier
+    X, y = load_digits(return_X_y=True)
+    yield "digits (1797 × 64)", StandardScaler().fit_transform(X), y, MLPClassifier, NeuralNetClassifier
+
+
+def scores(cls, X, y, epochs: int) -> list[float]:
+    return [float(cls(max_iter=epochs, random_state=seed).fit(X, y).score(X, y)) for seed in SEEDS]
+
+
+def main() -> None:
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    print("| data set | metric | lucidnet, 10 epochs | MLP, 10 epochs | lucidnet, 30 epochs | MLP, 30 epochs |")
+    print("|---|---|---|---|---|---|")
+    for name, X, y, theirs, ours in data_sets():
+        cells = []
+        for epochs in (10, 30):
+            for cls in (ours, theirs):
+                s = scores(cls, X, y, epochs)
+                cells.append(f"{np.median(s):.3f} ({', '.join(f'{v:.3f}' for v in s)})")
+        metric = "R²" if theirs is MLPRegressor else "accuracy"
+        print(f"| {name} | {metric} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""scikit-learn's MLP stopping rule, epoch by epoch, and the fitted attributes it keeps.
+
+Without early stopping: an epoch counts as no improvement when its loss is above ``best_loss_ − tol``;
+``best_loss_`` is the lowest loss so far. With early stopping: when its validation score is below
+``best_validation_score_ + tol``; the weights of the best score are kept. Training stops once more than
+``n_iter_no_change`` epochs in a row brought no improvement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Stopping:
+    """The no-improvement count of one ``fit`` (or of a series of ``partial_fit`` calls) and the best weights.
+
+    Parameters
+    ----------
+    validation : tuple (X_val, Y_val, y_val, w_val) or None
+        The held-out data of early stopping.
+    """
+
+    def __init__(self, validation: tuple | None) -> None:
+        self.validation = validation
+        self.no_improvement = 0
+        self.best_weights: list[np.ndarray] | None = None
+        self.stopped = False
+
+    def update(self, est: Any, loss: float) -> bool:
+        """Count the epoch that ended with training loss ``loss``; True when training is to stop.
+
+        Updates ``est.best_loss_``, or with early stopping ``validation_scores_``, ``validation_loss_curve_``
+        and ``best_validation_score_``.
+        """
+        if self.validation is None:
+            improved = not loss > est.best_loss_ - est.tol
+            est.best_loss_ = min(est.best_loss_, loss)
+        else:
+            X_val, Y_val, y_val, w_val = self.validation
+            net = est.network_
+            score = float(est._score_network(net, X_val, y_val, w_val))
+            est.validation_scores_.append(score)
+            est.validation_loss_curve_.append(est._sklearn_loss(X_val, Y_val, w_val))
+            improved = not score < est.best_validation_score_ + est.tol
+            if score > est.best_validation_score_:
+                est.best_validation_score_ = score
+                self.best_weights = net.get_weights()
+        self.no_improvement = 0 if improved else self.no_improvement + 1
+        self.stopped = self.no_improvement > est.n_iter_no_change
+        return self.stopped
+
+    def __repr__(self) -> str:
+        return (f"Stopping(validation={self.validation is not None}, no_improvement={self.no_improvement}, "
+                f"stopped={self.stopped})")
