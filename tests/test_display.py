@@ -258,8 +258,8 @@ def test_drawings_need_nothing_beyond_numpy():
 
 
 def test_no_display_module_imports_above_the_core():
-    """lucidnet.display imports only itself and (for LiveLossPlot's base class) callbacks: the classes it draws
-    import it, so it must not import them (type-checking imports aside)."""
+    """lucidnet.display imports only itself: the classes it draws import it, so it must not import them
+    (type-checking imports aside)."""
     for path in (ROOT / "src/lucidnet/display").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         checking = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
@@ -267,7 +267,7 @@ def test_no_display_module_imports_above_the_core():
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and id(node) not in checking and node.level:
                 target = (node.module or "").split(".")[0]
-                assert (node.level, target) in {(1, "style"), (1, "svg"), (1, "diagram"), (1, "history"),
-                                                (2, "callbacks")}, (path.name, node.level, node.module)
+                assert (node.level, target) in {(1, "style"), (1, "svg"), (1, "diagram"), (1, "history")}, (
+                    path.name, node.level, node.module)
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("lucidnet") for a in node.names), path.name

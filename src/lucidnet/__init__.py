@@ -33,7 +33,6 @@ from .callbacks import BestWeights, Callback, EarlyStopping, History, LambdaCall
 from .data import load_mnist, read_idx
 from .data.preprocessing import LabelEncoder, Standardizer, one_hot
 from .diagnostics import Diagnostics, diagnose
-from .display.live import LiveLossPlot
 from .errors import TrainingDivergedError
 from .gradcheck import GradcheckReport, gradcheck
 from .initializers import INITIALIZERS, Initializer, get_initializer
@@ -45,7 +44,7 @@ from .metrics import METRICS
 from .network import Network
 from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
-from .progress import ProgressBar
+from .progress import LiveLossPlot, ProgressBar
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
 
 __all__ = [

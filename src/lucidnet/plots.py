@@ -12,6 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from .io import atomic_write
+from .metrics import confusion_matrix, r2_score
+
 __all__ = ["KINDS", "plot_decision_boundary", "plot_loss", "plot_pred_vs_actual", "plot_weights", "save_plot"]
 
 KINDS = ("loss", "pred-vs-actual", "decision-boundary", "weights")
@@ -61,8 +64,6 @@ def plot_pred_vs_actual(bundle: Any, X: np.ndarray, y: np.ndarray) -> Any:
     pre = bundle.preprocessing
     pred = bundle.predict(X)
     if pre.classes is not None:
-        from .metrics import confusion_matrix
-
         t, p = pre.encode_y(y), pre.encode_y(pred)
         k = len(pre.classes)
         c = confusion_matrix(t, p, n_classes=k)
@@ -92,8 +93,6 @@ def plot_pred_vs_actual(bundle: Any, X: np.ndarray, y: np.ndarray) -> Any:
     name = pre.target_name or "target"
     ax.set_xlabel(f"actual {name}")
     ax.set_ylabel(f"predicted {name}")
-    from .metrics import r2_score
-
     ax.set_title(f"Predicted vs actual: R² {r2_score(yt, yp):.3f}")
     ax.set_aspect("equal", adjustable="datalim")
     ax.grid(True, alpha=0.3)
@@ -172,8 +171,6 @@ def plot_weights(network: Any, feature_names: list[str] | None = None) -> Any:
 
 def save_plot(bundle: Any, kind: str, path: str | os.PathLike[str], table: Any = None) -> None:
     """Draw ``kind`` (one of :data:`KINDS`) for a :class:`~lucidnet.io.ModelBundle` and write a PNG atomically."""
-    from .io import atomic_write
-
     if kind == "loss":
         fig = plot_loss(bundle.history or {})
     elif kind == "weights":

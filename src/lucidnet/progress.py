@@ -1,7 +1,11 @@
-"""Training progress: a tqdm bar in a terminal or a notebook, one line per N epochs for logs and pipes.
+"""Training progress: a tqdm bar in a terminal or a notebook, one line per N epochs for logs and pipes, and a
+loss chart redrawn in place in a notebook.
 
-Both are :class:`~lucidnet.callbacks.Callback` objects writing to a stream given to them (the library never
-prints on its own). :class:`ProgressBar` needs tqdm (``pip install 'lucidnet[progress]'``); the command line
+All are :class:`~lucidnet.callbacks.Callback` objects writing to a stream or an output area given to them (the
+library never prints on its own). :class:`LiveLossPlot` shows the chart of ``History``'s display
+(:mod:`lucidnet.display.history`) and updates it through IPython's ``display(..., display_id=True)``, at most
+``max_rate`` times a second and once more at the end; outside a Jupyter kernel it draws nothing.
+:class:`ProgressBar` needs tqdm (``pip install 'lucidnet[progress]'``); the command line
 uses it on a terminal when tqdm is there and :class:`ProgressLines` otherwise (:func:`progress_for`).
 """
 
@@ -13,9 +17,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from .callbacks import Callback
+from .callbacks import Callback, TrainState
+from .display.history import history_html
 
-__all__ = ["ProgressBar", "ProgressLines", "format_duration", "has_tqdm", "progress_for"]
+__all__ = ["LiveLossPlot", "ProgressBar", "ProgressLines", "format_duration", "has_tqdm", "progress_for"]
 
 
 def format_duration(seconds: float) -> str:
@@ -175,3 +180,65 @@ def progress_for(stream: TextIO, epochs: int, first_epoch: int = 0) -> Callback:
     if isatty is not None and isatty() and has_tqdm():
         return ProgressBar(epochs, first_epoch, file=stream)
     return ProgressLines(stream, epochs, first_epoch)
+
+
+class LiveLossPlot(Callback):
+    """Redraw E per epoch (and the validation loss, the metrics) in place in a notebook while training.
+
+    Parameters
+    ----------
+    max_rate : float > 0
+        Redraws per second at most (the last epoch is always drawn).
+    width : int
+        Width of the chart in pixels.
+
+    Examples
+    --------
+    >>> import lucidnet as ln
+    >>> ln.LiveLossPlot()
+    LiveLossPlot(max_rate=4)
+    """
+
+    def __init__(self, max_rate: float = 4.0, width: int = 560, clock: Callable[[], float] = time.monotonic) -> None:
+        if isinstance(max_rate, bool) or not isinstance(max_rate, (int, float)) or not max_rate > 0:
+            raise ValueError(f"max_rate must be a number > 0 (redraws per second), got {max_rate!r}")
+        self.max_rate = float(max_rate)
+        self.width = int(width)
+        self.clock = clock
+        self.handle: Any = None
+        self.draws = 0
+        self._last = -float("inf")
+
+    def __repr__(self) -> str:
+        return f"LiveLossPlot(max_rate={self.max_rate:g})"
+
+    def _html(self, state: TrainState) -> Any:
+        return history_html(state.history, width=self.width)
+
+    def on_train_begin(self, state: TrainState) -> None:
+        self.handle, self.draws, self._last = None, 0, -float("inf")
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:
+            return
+        shell = get_ipython()
+        if shell is None or not hasattr(shell, "kernel"):  # a terminal: nothing to draw into
+            return
+        self.handle = display(self._html(state), display_id=True)
+
+    def _draw(self, state: TrainState, force: bool = False) -> None:
+        if self.handle is None:
+            return
+        now = self.clock()
+        if not force and now - self._last < 1.0 / self.max_rate:
+            return
+        self._last = now
+        self.handle.update(self._html(state))
+        self.draws += 1
+
+    def on_epoch_end(self, state: TrainState) -> None:
+        self._draw(state, force=state.epoch + 1 == state.epochs)
+
+    def on_train_end(self, state: TrainState) -> None:
+        self._draw(state, force=True)

@@ -10,9 +10,8 @@ Each object a learner meets has a ``_repr_html_`` that delegates to one module h
 - :mod:`lucidnet.display.trace_html`: ``Trace``: tables per layer and the chain rule of one weight;
 - :mod:`lucidnet.display.reports`: ``GradcheckReport``, ``DiagnosticsReport`` and the ``Diagnostics`` callback;
 - :mod:`lucidnet.display.history`: ``History``: the loss and metric charts (SVG, or a matplotlib Figure);
-- :mod:`lucidnet.display.model`: ``ModelBundle``: the network, its preprocessing and its training record;
-- :mod:`lucidnet.display.live`: ``LiveLossPlot``, a training callback that redraws one chart in place.
+- :mod:`lucidnet.display.model`: ``ModelBundle``: the network, its preprocessing and its training record.
 
-The modules read public attributes only and import nothing above the core, so that the classes they draw can
-import them; nothing is imported from here on ``import lucidnet.display``.
+The modules read public attributes only and import nothing of lucidnet but each other, so that the classes they
+draw can import them; nothing is imported from here on ``import lucidnet.display``.
 """

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from lucidnet.optimizers import OPTIMIZERS
 from lucidnet.playground.config import (
     UPLOAD,
     Limits,
@@ -82,8 +83,6 @@ class Playground:
         self.uploads: OrderedDict[str, Upload] = OrderedDict()
 
     def optimizers(self) -> tuple[str, ...]:
-        from lucidnet import OPTIMIZERS
-
         return tuple(OPTIMIZERS)
 
     def options(self) -> dict[str, Any]:

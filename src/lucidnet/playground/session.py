@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from lucidnet.heads import Head, build_network, head_for
+from lucidnet.optimizers import OPTIMIZERS
 from lucidnet.playground.config import PlaygroundConfig, PlaygroundError
 from lucidnet.playground.data import Points
 from lucidnet.playground.features import FEATURES, feature_matrix
@@ -96,8 +97,6 @@ class Session:
                              l1=c.l1, l2=c.l2)
 
     def build_optimizer(self) -> Any:
-        from lucidnet import OPTIMIZERS
-
         return OPTIMIZERS[self.config.optimizer](lr=self.config.lr)
 
     def reset(self) -> None:
