@@ -302,6 +302,26 @@ def test_the_upload_store_is_capped_by_bytes_then_by_count():
     assert stored_bytes(wide.values, wide.columns) < 250_000  # not 4,751 rows × 400 kB
 
 
+@pytest.mark.parametrize("batch_size", [1, 4500])
+def test_the_largest_session_holds_little_memory(batch_size):
+    """The limits on points, features and neurons bound a session: measured with tracemalloc."""
+    import tracemalloc
+
+    from lucidnet.playground.state import Playground
+
+    state = Playground(Limits())
+    state.start({"dataset": "circle"})  # imports and caches
+    tracemalloc.start()
+    try:
+        _, session = state.start({**BIG, "batch_size": batch_size, "optimizer": "adam", "dropout": 0.5})
+        session.advance(1)  # the layers keep the last x, net, o: of the 50 × 50 grid, after a frame
+        json.dumps(session.init_payload())
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 32 * 2**20 and peak < 64 * 2**20, (held, peak)  # measured: 10-15 MiB held, 12-24 MiB at peak
+
+
 def rss(pid: int) -> int:
     return psutil.Process(pid).memory_info().rss
 
