@@ -13,6 +13,7 @@ import resource
 import socket
 import sys
 import time
+import warnings
 from urllib.parse import quote
 
 import numpy as np
@@ -206,6 +207,48 @@ def test_malformed_http_is_a_400_json_error(served):
                 b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"):  # fmt: skip
         status, r = request(port, raw)
         assert status == 400 and "malformed HTTP request" in r["error"], r
+
+
+def json_values():
+    from hypothesis import strategies as st
+
+    leaves = st.one_of(
+        st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from(["", "circle", "upload", "tanh", "x1", "auto", "regression", "mse", "adam", "softmax", "²"]),
+        st.text(max_size=20),
+    )  # fmt: skip
+    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8),
+                                                                                           inner, max_size=3),
+                        max_leaves=10)  # fmt: skip
+
+
+def test_random_configurations_and_commands_never_get_a_500():
+    """Hypothesis: any JSON object with the configuration's keys, then random control commands (TestClient, for
+    speed: the checks above show it answers as the real server does)."""
+    hypothesis = require("hypothesis")
+    st = hypothesis.strategies
+    with warnings.catch_warnings():  # starlette 1.x suggests httpx2 for its TestClient; httpx works
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from lucidnet.playground.config import PlaygroundConfig
+
+    keys = st.sampled_from([*PlaygroundConfig.__dataclass_fields__, "replace"])
+    with TestClient(create_app(), base_url="http://127.0.0.1:8000") as client:
+
+        @hypothesis.settings(max_examples=150, deadline=None, derandomize=True)
+        @hypothesis.given(st.dictionaries(keys, json_values(), max_size=6), st.lists(json_values(), max_size=3))
+        def check(config, commands):
+            r = client.post("/api/train", json=config)
+            assert r.status_code < 500 and (r.status_code == 200 or r.json()["error"]), r.text
+            if r.status_code == 200:
+                sid = r.json()["session"]
+                for cmd in commands:
+                    body = {"cmd": "step", "epochs": cmd} if not isinstance(cmd, dict) else cmd
+                    r = client.post(f"/api/sessions/{sid}/control", json=body)
+                    assert r.status_code < 500, r.text
+
+        check()
 
 
 # --------------------------------------------------------------------------------------------- bounded work

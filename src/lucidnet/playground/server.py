@@ -53,7 +53,9 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(limits: Limits | None = None, allowed_hosts: Collection[str] = ()) -> Any:
-    """The playground as a Starlette ASGI app (``uvicorn.run(create_app())``, or ``TestClient(create_app())``).
+    """The playground as a Starlette ASGI app: ``make_server(create_app()).run(sockets=[sock])``
+    (:mod:`lucidnet.playground.serve`, with its timeouts), or ``TestClient(create_app(),
+    base_url="http://127.0.0.1:8000")`` (the app answers only to loopback names with the port it serves).
 
     Parameters
     ----------
