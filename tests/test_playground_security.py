@@ -289,6 +289,47 @@ def test_a_step_stops_when_its_client_goes_away(served):
     assert status == 200 and r["frame"]["epoch"] == session.epoch
 
 
+def open_stream(port, sid):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(f"GET /api/sessions/{sid}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    return s
+
+
+def wait_for(condition, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_playing_stops_training_when_the_stream_goes_away(served):
+    port, state = served
+    sid = new_session(port, dataset="spiral")
+    session = state.sessions[sid]
+    assert post_json(port, f"/api/sessions/{sid}/control", {"cmd": "play"})[1] == {"playing": True}
+    stream = open_stream(port, sid)
+    wait_for(lambda: session.epoch >= 5)
+    stream.close()
+    wait_for(lambda: session.streams == 0)
+    stopped = session.epoch
+    time.sleep(0.5)
+    assert session.epoch == stopped  # no page watches: nothing trains
+
+
+def test_a_newer_stream_ends_the_older_one_at_once(served):
+    port, state = served
+    sid = new_session(port)
+    session = state.sessions[sid]
+    old = open_stream(port, sid)  # paused: it waits for play
+    wait_for(lambda: session.streams == 1)
+    new = open_stream(port, sid)
+    old.settimeout(5)
+    wait_for(lambda: b"event: closed" in old.recv(65536), seconds=5)
+    wait_for(lambda: session.streams == 1)
+    old.close()
+    new.close()
+
+
 def test_one_step_at_a_time_per_session(served):
     port, state = served
     sid = new_session(port, **BIG)

@@ -152,6 +152,8 @@ async def events(request: Request) -> Response:
     session = playground(request).session(request.path_params["sid"])
     limit = whole_number(request, "max_frames")
     session.stream_token += 1
+    if session.wake is not None:
+        session.wake.set()  # the previous stream sees it is not the newest and ends now, not after its idle wait
     return StreamingResponse(
         _frames(session, session.stream_token, limit),
         media_type="text/event-stream",
