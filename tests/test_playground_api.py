@@ -1,4 +1,8 @@
-"""The playground's JSON API, through Starlette's TestClient: frames, limits, bad input, uploads, exports."""
+"""The playground's JSON API, through Starlette's TestClient: frames, limits, bad input, uploads, exports.
+
+The checks against other web pages, hostile input and exhausted resources, over real HTTP, are in
+tests/test_playground_security.py.
+"""
 
 from __future__ import annotations
 
@@ -38,10 +42,18 @@ SPIRAL = {
 }
 
 
+BASE = "http://127.0.0.1:8000"  # the server answers only to loopback names with its own port
+CSV = {"Content-Type": "text/csv"}
+
+
 @pytest.fixture
 def client():
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url=BASE) as c:
         yield c
+
+
+def upload(client, raw: bytes, query: str = ""):
+    return client.post(f"/api/upload{query}", content=raw, headers=CSV)
 
 
 def start(client, **config):
@@ -86,9 +98,15 @@ def test_options_list_the_registries_and_limits(client):
         "max_layers": 8,
         "max_neurons": 16,
         "max_points": 5000,
+        "max_columns": 1000,
         "max_upload_bytes": 2 * 1024 * 1024,
+        "max_uploads": 16,
+        "max_upload_memory": 64 * 1024 * 1024,
+        "max_json_bytes": 64 * 1024,
         "max_sessions": 4,
         "max_epochs_per_frame": 100,
+        "max_step_epochs": 1000,
+        "max_step_work": 1_000_000_000,
     }
     assert len(o["previews"]["spiral"]) == 160 and len(o["previews"]["spiral"][0]) == 3
 
@@ -242,28 +260,37 @@ def test_malformed_json_gets_400_and_the_server_keeps_serving(client, body):
     assert start(client, dataset="xor2d")["frame"]["epoch"] == 0
 
 
-def test_concurrent_trainings_are_capped_and_replace_frees_a_slot(client):
+def test_a_new_training_ends_the_least_recently_used_one_when_four_run(client):
     sids = [start(client, dataset="circle")["session"] for _ in range(4)]
-    r = client.post("/api/train", json={"dataset": "circle"})
-    assert r.status_code == 429 and "too many trainings at once (the limit is 4)" in r.json()["error"]
+    step(client, sids[0])  # session 0 is used again: session 1 is now the least recently used
+    fifth = start(client, dataset="circle")["session"]
+    gone = client.post(f"/api/sessions/{sids[1]}/control", json={"cmd": "play"})
+    assert gone.status_code == 404
+    assert "another playground page started a training (at most 4 run at once)" in gone.json()["error"]
+    assert "press reset" in gone.json()["error"]
+    for sid in (sids[0], sids[2], sids[3], fifth):
+        assert client.get(f"/api/sessions/{sid}/trace").status_code == 200
     again = start(client, dataset="moons", replace=sids[0])
     assert again["session"] not in sids
     assert client.get(f"/api/sessions/{sids[0]}/trace").status_code == 404
-    assert client.delete(f"/api/sessions/{sids[1]}").json() == {"closed": True}
-    assert client.post(f"/api/sessions/{sids[2]}/close").json() == {"closed": True}
+    assert client.delete(f"/api/sessions/{sids[2]}").json() == {"closed": True}
+    assert client.post(f"/api/sessions/{sids[3]}/close").json() == {"closed": True}
+    assert client.delete(f"/api/sessions/{sids[3]}").json() == {"closed": False}
     start(client, dataset="gauss")
 
 
 def test_small_limits_are_enforced_too():
     limits = Limits(max_layers=1, max_neurons=3, max_points=50, max_upload_bytes=100, max_sessions=1)
-    with TestClient(create_app(limits)) as c:
+    with TestClient(create_app(limits), base_url=BASE) as c:
         assert c.post("/api/train", json={"layers": [2, 2]}).status_code == 413
         assert c.post("/api/train", json={"layers": [4]}).status_code == 413
         assert c.post("/api/train", json={"n_points": 51, "layers": [2]}).status_code == 400
-        r = c.post("/api/upload", content=b"a,b\n" + b"1,2\n" * 40)
+        r = upload(c, b"a,b\n" + b"1,2\n" * 40)
         assert r.status_code == 413 and "limit of 100 bytes" in r.json()["error"]
-        start(c, layers=[2], n_points=50)
-        assert c.post("/api/train", json={"layers": [2], "n_points": 50}).status_code == 429
+        first = start(c, layers=[2], n_points=50)["session"]
+        second = start(c, layers=[2], n_points=50)["session"]
+        assert c.get(f"/api/sessions/{first}/trace").status_code == 404
+        assert c.get(f"/api/sessions/{second}/trace").status_code == 200
 
 
 def test_unknown_sessions_and_commands(client):
@@ -287,7 +314,7 @@ IRIS_LIKE = "length,width,colour,kind\n" + "".join(
 
 
 def test_upload_a_csv_and_train_on_it(client):
-    r = client.post("/api/upload?filename=flowers.csv", content=IRIS_LIKE.encode())
+    r = upload(client, IRIS_LIKE.encode(), "?filename=flowers.csv")
     assert r.status_code == 200, r.text
     up = r.json()
     assert up["columns"] == ["length", "width", "colour", "kind"] and up["numeric"] == ["length", "width"]
@@ -329,7 +356,7 @@ def test_upload_a_csv_and_train_on_it(client):
 
 def test_upload_regression_target_is_standardised(client):
     rows = "".join(f"{i % 10},{i // 10},{3 * (i % 10) + 100 + 0.5 * (i // 10)}\n" for i in range(100))
-    up = client.post("/api/upload", content=("a,b,price\n" + rows).encode()).json()
+    up = upload(client, ("a,b,price\n" + rows).encode()).json()
     s = start(
         client,
         dataset="upload",
@@ -358,18 +385,20 @@ def test_upload_regression_target_is_standardised(client):
     ],
 )
 def test_malformed_csv_gets_400(client, raw, words):
-    r = client.post("/api/upload", content=raw)
+    r = upload(client, raw)
     assert r.status_code == 400 and words in r.json()["error"], r.text
     assert client.get("/api/options").status_code == 200
 
 
 def test_upload_limits_and_bad_column_choices(client):
     big = b"a,b\n" + b"1.0,2.0\n" * 300_000
-    r = client.post("/api/upload", content=big)
+    r = upload(client, big)
     assert r.status_code == 413 and "limit of 2097152 bytes" in r.json()["error"]
-    rows = client.post("/api/upload", content=b"a,b\n" + b"1,2\n" * 5001)
-    assert rows.status_code == 413 and "5001 rows" in rows.json()["error"]
-    up = client.post("/api/upload", content=IRIS_LIKE.encode()).json()["upload"]
+    rows = upload(client, b"a,b\n" + b"1,2\n" * 5001)
+    assert rows.status_code == 413 and "more than 5000 rows" in rows.json()["error"]
+    wide = upload(client, (",".join(f"c{j}" for j in range(1001)) + "\n" + "1," * 1000 + "1\n").encode())
+    assert wide.status_code == 413 and "1001 columns, more than the limit of 1000" in wide.json()["error"]
+    up = upload(client, IRIS_LIKE.encode()).json()["upload"]
     cases = [
         ({"x1": "colour", "x2": "width", "target": "kind"}, "not numeric"),
         ({"x1": "height", "x2": "width", "target": "kind"}, "'height' is not in the file"),
@@ -458,6 +487,17 @@ def test_missing_web_extra_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "starlette", None)
     with pytest.raises(ImportError, match=r"pip install 'lucidnet\[web\]'"):
         create_app()
+
+
+@pytest.mark.parametrize("missing", ["starlette", "uvicorn"])
+def test_lucidnet_playground_without_the_web_extra_says_which_to_install(monkeypatch, capsys, missing):
+    from lucidnet import cli
+
+    monkeypatch.setitem(sys.modules, missing, None)
+    assert cli.main(["playground", "--no-browser"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: the playground needs starlette and uvicorn ({missing} is missing): pip install 'lucidnet[web]'\n"
+    )
 
 
 def test_run_playground_serves_until_ctrl_c():

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
 import time
 
 import pytest
@@ -20,12 +18,15 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
 
 
 require("starlette")
-uvicorn = require("uvicorn")
+require("uvicorn")
+httpx = require("httpx")
 sync_api = require("playwright.sync_api")
 if not os.path.exists(CHROMIUM):
     if os.environ.get("CI") == "true":
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium package")
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+from live_playground import serve_in_thread  # noqa: E402
 
 from lucidnet.playground import create_app  # noqa: E402
 
@@ -34,30 +35,54 @@ STATE = "window.lucidnetPlayground"
 READY = f"() => {STATE}.frame && !{STATE}.starting"
 
 
-@pytest.fixture(scope="module")
-def server():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "the playground server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    srv.should_exit = True
-    thread.join(10)
-    sock.close()
+class Recorder:
+    """ASGI wrapper that notes each request's method, path, Origin, Host and answer status."""
+
+    def __init__(self, app):
+        self.app = app
+        self.state = app.state.playground
+        self.seen: list[dict] = []
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        entry = {"method": scope["method"], "path": scope["path"], "origin": headers.get("origin"),
+                 "host": headers.get("host"), "status": None}  # fmt: skip
+        self.seen.append(entry)
+
+        async def noting(message):
+            if message["type"] == "http.response.start":
+                entry["status"] = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, noting)
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def served():
+    """(page URL, Recorder of the server's requests): a real server, as ``lucidnet playground`` runs it."""
+    recorder = Recorder(create_app())
+    with serve_in_thread(recorder) as port:
+        yield f"http://127.0.0.1:{port}/", recorder
+
+
+@pytest.fixture(scope="module")
+def server(served):
+    return served[0]
+
+
+@pytest.fixture(scope="module")
+def playwright(server):
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield b
+    b.close()
 
 
 @pytest.fixture
@@ -221,3 +246,81 @@ def test_step_reset_limits_and_errors_on_the_page(server, page):
     page.goto(server + "#lr=-1")
     page.wait_for_selector("#message:not([hidden])")
     assert "lr must be between" in page.locator("#message").inner_text()
+
+
+def test_the_page_ends_its_session_when_it_goes_away(served, page):
+    url, recorder = served
+    page.goto(url)
+    wait_ready(page)
+    sid = state(page, "sid")
+    assert sid in recorder.state.sessions
+    page.goto("about:blank")  # pagehide: navigator.sendBeacon(".../close"), with the page's own Origin
+    deadline = time.monotonic() + 10
+    while sid in recorder.state.sessions:
+        assert time.monotonic() < deadline, "the page's close beacon did not end its session"
+        time.sleep(0.05)
+    close = [e for e in recorder.seen if e["path"] == f"/api/sessions/{sid}/close"]
+    assert close and close[-1]["status"] == 200 and close[-1]["origin"] == url.rstrip("/")
+
+
+def test_an_ended_session_says_why_and_reset_starts_a_new_one(served, page):
+    url, recorder = served
+    page.goto(url)
+    wait_ready(page)
+    sid = state(page, "sid")
+    for _ in range(recorder.state.limits.max_sessions):  # other pages (here a script) start trainings
+        assert httpx.post(url + "api/train", json={"dataset": "moons"}, timeout=30).status_code == 200
+    assert sid not in recorder.state.sessions
+    page.wait_for_selector("#message:not([hidden])")
+    assert "This training ended: another playground page started a training" in page.inner_text("#message")
+    page.click("#reset")
+    wait_ready(page, f"{STATE}.sid !== {json.dumps(sid)}")
+    assert state(page, "sid") in recorder.state.sessions
+
+
+HOSTILE = """<html><body>
+<form id="form" method="post" enctype="text/plain" action="{url}api/train">
+  <input name='{{"dataset": "circle", "x": "' value='"}}'></form>
+<script>
+  const body = '{{"dataset": "circle"}}';
+  window.tries = [
+    fetch("{url}api/train", {{method: "POST", mode: "no-cors", headers: {{"Content-Type": "text/plain"}}, body}})
+      .then(() => "sent", (e) => "blocked: " + e),
+    Promise.resolve(navigator.sendBeacon("{url}api/train", new Blob([body], {{type: "text/plain"}}))),
+  ];
+</script></body></html>"""
+
+
+def test_a_page_of_another_site_cannot_start_a_training(served, browser):
+    """The attack of the issue, in a real browser: a page of evil.example posts to the playground."""
+    url, recorder = served
+    before = set(recorder.state.sessions)
+    context = browser.new_context()
+    evil = context.new_page()
+    evil.route("http://evil.example/**", lambda route: route.fulfill(body=HOSTILE.format(url=url),
+                                                                      content_type="text/html"))  # fmt: skip
+    evil.goto("http://evil.example/")
+    evil.evaluate("() => Promise.all(window.tries)")
+    evil.evaluate("() => document.getElementById('form').submit()")  # a form needs no preflight
+    evil.wait_for_selector("pre")
+    assert "a page of http://evil.example may not use this playground" in evil.inner_text("pre")
+    context.close()
+    tried = [e for e in recorder.seen if e["origin"] == "http://evil.example"]
+    assert tried and all(e["status"] == 403 for e in tried), tried
+    assert set(recorder.state.sessions) <= before
+
+
+def test_a_rebound_domain_gets_nothing(served, playwright):
+    """DNS rebinding: rebind.example resolves to 127.0.0.1, so its page would be served from this server."""
+    url, recorder = served
+    port = url.rsplit(":", 1)[1].strip("/")
+    before = len(recorder.state.sessions)
+    rebound = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=ARGS + ["--host-resolver-rules=MAP rebind.example 127.0.0.1"]
+    )
+    page = rebound.new_page()
+    answer = page.goto(f"http://rebind.example:{port}/")
+    assert answer.status == 421 and "answers only to this computer" in page.inner_text("pre")
+    rebound.close()
+    assert any(e["host"] == f"rebind.example:{port}" and e["status"] == 421 for e in recorder.seen)
+    assert len(recorder.state.sessions) == before

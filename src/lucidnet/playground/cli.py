@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import socket
 import sys
 import threading
 import webbrowser
+
+from lucidnet.playground.security import is_loopback
+from lucidnet.playground.web import require_web
 
 
 def configure_playground_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -26,34 +27,29 @@ def configure_playground_parser(parser: argparse.ArgumentParser) -> argparse.Arg
     return parser
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _allowed_hosts(host: str) -> tuple[str, ...]:
+    """Host names the server answers to besides loopback: the bound name, or any for 0.0.0.0 and ::."""
+    if host in ("0.0.0.0", "::"):
+        return ("*",)
+    return () if is_loopback(host) else (host,)
 
 
 def run_playground(args: argparse.Namespace) -> int:
-    """Run the server until Ctrl-C; returns the process exit status (2 when the port cannot be used)."""
+    """Run the server until Ctrl-C; returns the process exit status (2 when the port cannot be used or the web
+    extra is missing)."""
     try:
-        import uvicorn
-
-        from lucidnet.playground.server import create_app
-
-        app = create_app()
+        require_web()
     except ImportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    from lucidnet.playground.serve import listening_socket, make_server  # needs the web extra: import on use
+    from lucidnet.playground.server import create_app
+
     if not 0 <= args.port <= 65535:
         print(f"error: --port must be between 0 and 65535, got {args.port}", file=sys.stderr)
         return 2
     try:
-        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((args.host, args.port))
+        sock = listening_socket(args.host, args.port)
     except OSError as e:
         print(
             f"error: cannot listen on {args.host}:{args.port} ({e.strerror}); "
@@ -64,13 +60,13 @@ def run_playground(args: argparse.Namespace) -> int:
     port = sock.getsockname()[1]
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}/"
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         print(
             f"warning: serving on {args.host}: anyone who can reach this address can use the playground",
             file=sys.stderr,
         )
     print(f"lucidnet playground at {url} (Ctrl-C to stop)", file=sys.stderr)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
+    server = make_server(create_app(allowed_hosts=_allowed_hosts(args.host)))
     if not args.no_browser:
         threading.Timer(0.8, webbrowser.open, args=(url,)).start()
     try:

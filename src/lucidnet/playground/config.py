@@ -55,14 +55,26 @@ class PlaygroundError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Server-side caps; each refusal is a 4xx JSON answer ``{"error": "..."}``."""
+    """Server-side caps; each refusal is a 4xx JSON answer ``{"error": "..."}``.
+
+    Work and memory are bounded by what they cost, not only by counts: a ``step`` request may ask for at most
+    ``max_step_work`` units of epochs × (samples × parameters + batches × BATCH_WORK) (see
+    :meth:`~lucidnet.playground.session.Session.epoch_work`), and the uploads kept in memory hold at most
+    ``max_upload_memory`` bytes, measured column by column (:func:`~lucidnet.playground.uploads.stored_bytes`).
+    """
 
     max_layers: int = 8
     max_neurons: int = 16
     max_points: int = 5000
+    max_columns: int = 1000
     max_upload_bytes: int = 2 * 1024 * 1024
+    max_uploads: int = 16
+    max_upload_memory: int = 64 * 1024 * 1024
+    max_json_bytes: int = 64 * 1024
     max_sessions: int = 4
     max_epochs_per_frame: int = 100
+    max_step_epochs: int = 1000
+    max_step_work: int = 1_000_000_000
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -111,10 +123,10 @@ def _number(
     value = d.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PlaygroundError(f"{key} must be a number, got {value!r}")
+    if not math.isfinite(value) or not lo <= value <= hi:  # before int(): int(nan) and int(inf) raise
+        raise PlaygroundError(f"{key} must be between {lo:g} and {hi:g}, got {value!r}")
     if integer and value != int(value):
         raise PlaygroundError(f"{key} must be a whole number, got {value!r}")
-    if not math.isfinite(value) or not lo <= value <= hi:
-        raise PlaygroundError(f"{key} must be between {lo:g} and {hi:g}, got {value!r}")
     return int(value) if integer else float(value)
 
 

@@ -20,7 +20,7 @@ from lucidnet.playground.config import Limits, PlaygroundConfig, PlaygroundError
 
 @dataclass
 class Upload:
-    """A parsed CSV file: column names and one array per column (float64, or str when not numeric)."""
+    """A parsed CSV file: column names and one array per column (float64, or object holding str when not numeric)."""
 
     columns: list[str]
     values: dict[str, np.ndarray]
@@ -56,6 +56,11 @@ class Upload:
 def parse_csv(raw: bytes, limits: Limits | None = None) -> Upload:
     """Parse a CSV file with a header row; raises :class:`PlaygroundError` with the line at fault.
 
+    Numeric columns become float64 arrays; text columns become object arrays in which equal cells share one
+    string, so a column costs 8 bytes a row plus its distinct values (a fixed-width NumPy string array would
+    make every row as wide as the widest cell). Rows are read one at a time and reading stops at the first
+    row over the limit.
+
     >>> parse_csv(b"a,b,label\\n1,2,yes\\n3,4,no\\n" * 1).describe()["numeric"]
     ['a', 'b']
     """
@@ -70,40 +75,62 @@ def parse_csv(raw: bytes, limits: Limits | None = None) -> Upload:
         raise PlaygroundError(f"the file is not UTF-8 text (byte {e.start}); save it as UTF-8 CSV") from None
     if "\x00" in text:
         raise PlaygroundError("the file contains NUL bytes; upload a CSV text file")
-    try:
-        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
-    except csv.Error as e:
-        raise PlaygroundError(f"malformed CSV: {e}") from None
-    if len(rows) < 2:
-        raise PlaygroundError("the CSV needs a header row and at least one data row")
-    header = [h.strip() for h in rows[0]]
-    if len(header) < 2:
-        raise PlaygroundError(
-            f"the CSV needs at least 2 columns (two features or a feature and a target), got {len(header)}"
-        )
-    if len(set(header)) != len(header) or any(not h for h in header):
-        raise PlaygroundError("the header row needs distinct, non-empty column names")
-    body = rows[1:]
-    if len(body) > limits.max_points:
-        raise PlaygroundError(
-            f"the CSV has {len(body)} rows, more than the limit of {limits.max_points}", 413
-        )
-    for i, r in enumerate(body, start=2):
-        if len(r) != len(header):
-            raise PlaygroundError(f"row {i} has {len(r)} fields, the header has {len(header)}")
+    header, body = _read_rows(text, limits)
     values: dict[str, np.ndarray] = {}
     for j, name in enumerate(header):
-        cells = [r[j].strip() for r in body]
-        try:
-            col = np.array([float(c) for c in cells], dtype=np.float64)
-        except ValueError:
-            values[name] = np.array(cells, dtype=str)
-            continue
-        if not np.isfinite(col).all():
-            i = int(np.flatnonzero(~np.isfinite(col))[0]) + 2
-            raise PlaygroundError(f"column {name!r} has a value that is not finite at row {i}")
-        values[name] = col
+        values[name] = _column(name, [r[j].strip() for r in body])
     return Upload(header, values)
+
+
+def _read_rows(text: str, limits: Limits) -> tuple[list[str], list[list[str]]]:
+    """The header and the data rows (blank rows skipped), checked for shape and size as they are read."""
+    rows = (r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r))
+    try:
+        first = next(rows, None)
+        if first is None:
+            raise PlaygroundError("the CSV needs a header row and at least one data row")
+        header = [h.strip() for h in first]
+        if len(header) < 2:
+            raise PlaygroundError(
+                f"the CSV needs at least 2 columns (two features or a feature and a target), got {len(header)}"
+            )
+        if len(header) > limits.max_columns:
+            raise PlaygroundError(
+                f"the CSV has {len(header)} columns, more than the limit of {limits.max_columns}", 413
+            )
+        if len(set(header)) != len(header) or any(not h for h in header):
+            raise PlaygroundError("the header row needs distinct, non-empty column names")
+        body: list[list[str]] = []
+        for i, r in enumerate(rows, start=2):
+            if len(r) != len(header):
+                raise PlaygroundError(f"row {i} has {len(r)} fields, the header has {len(header)}")
+            if len(body) == limits.max_points:
+                raise PlaygroundError(
+                    f"the CSV has more than {limits.max_points} rows, the limit; keep at most "
+                    f"{limits.max_points}",
+                    413,
+                )
+            body.append(r)
+    except csv.Error as e:
+        raise PlaygroundError(f"malformed CSV: {e}") from None
+    if not body:
+        raise PlaygroundError("the CSV needs a header row and at least one data row")
+    return header, body
+
+
+def _column(name: str, cells: list[str]) -> np.ndarray:
+    """float64 when every cell is a finite number, else an object array of shared strings."""
+    try:
+        col = np.array([float(c) for c in cells], dtype=np.float64)
+    except ValueError:
+        shared: dict[str, str] = {}
+        out = np.empty(len(cells), dtype=object)
+        out[:] = [shared.setdefault(c, c) for c in cells]
+        return out
+    if not np.isfinite(col).all():
+        i = int(np.flatnonzero(~np.isfinite(col))[0]) + 2
+        raise PlaygroundError(f"column {name!r} has a value that is not finite at row {i}")
+    return col
 
 
 @dataclass

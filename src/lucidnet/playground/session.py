@@ -24,6 +24,10 @@ from lucidnet.playground.features import FEATURES, feature_matrix
 GRID = 50
 THUMB_STEP = 2  # thumbnails take every second grid point: 25 × 25
 FRAME_BUDGET = 0.5  # seconds of training per streamed frame, at most (one epoch always runs)
+STEP_BUDGET = 30.0  # seconds of training per step request, at most, on a machine slower than the work cap assumes
+#: the fixed cost of one mini-batch step, in sample × parameter units (measured: ~40 µs a batch, ~8 ns a unit)
+BATCH_WORK = 5000
+MAX_HISTORY = 10_000  # loss-curve points kept; beyond that every second one is dropped
 
 
 def quantise(v: np.ndarray) -> str:
@@ -63,6 +67,8 @@ class Session:
         self.wake: Any = None  # an anyio.Event set by the server when play/pause/close changes
         self.closed = False
         self.error = ""
+        self.end_reason = ""  # why the server ended the session, for the page
+        self.stepping = False  # a step request is training this session
         self.upload_name = ""  # the uploaded file's name, for the TOML export
         self._grid = _grid_points(points.domain)
         self.X_train = feature_matrix(points.p_train, config.features)
@@ -109,15 +115,28 @@ class Session:
             self.history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "test_loss": []}
 
     # -- training ---------------------------------------------------------------------------------------
-    def _train(self, epochs: int, budget: float | None = None) -> None:
-        """Train ``epochs`` epochs, or fewer when ``budget`` seconds have passed (the epoch seeds do not depend
-        on where a frame ends, so the run is the same whatever the machine's speed)."""
+    def epoch_work(self) -> int:
+        """The cost of one epoch: w = n·P + B·BATCH_WORK (n training samples, P parameters, B mini-batches).
+
+        A step of ``e`` epochs costs ``e·w``; the server refuses steps over ``Limits.max_step_work``.
+        """
+        n = len(self.X_train)
+        batches = -(-n // max(1, min(self.config.batch_size, n)))
+        n_params = sum(int(p.size) for p in self.network.parameters())
+        return n * n_params + batches * BATCH_WORK
+
+    def _train(self, epochs: int, budget: float | None = None, stop: threading.Event | None = None) -> None:
+        """Train ``epochs`` epochs, or fewer when ``budget`` seconds have passed or ``stop`` is set (checked
+        before each epoch; the epoch seeds do not depend on where a frame ends, so the run is the same whatever
+        the machine's speed)."""
         from lucidnet.errors import TrainingDivergedError
 
         c = self.config
         t0 = time.monotonic()
         for k in range(epochs):
             if budget is not None and k and time.monotonic() - t0 > budget:
+                return
+            if self.closed or (stop is not None and stop.is_set()):
                 return
             try:
                 with np.errstate(all="ignore"):  # a divergence is reported in the frame, not as warnings
@@ -139,15 +158,16 @@ class Session:
                 return
             self.epoch += 1
 
-    def advance(self, epochs: int | None = None) -> dict[str, Any]:
+    def advance(self, epochs: int | None = None, stop: threading.Event | None = None) -> dict[str, Any]:
         """Train ``epochs`` epochs and return the new frame; by default the configuration's epochs per frame,
-        cut short after FRAME_BUDGET seconds so that a large network still shows its progress."""
+        cut short after FRAME_BUDGET seconds so that a large network still shows its progress. A step of
+        ``epochs`` stops early when ``stop`` is set (its client went away) or after STEP_BUDGET seconds."""
         with self.lock:
             if not self.error:
                 if epochs is None:
-                    self._train(self.config.epochs_per_frame, FRAME_BUDGET)
+                    self._train(self.config.epochs_per_frame, FRAME_BUDGET, stop)
                 else:
-                    self._train(epochs)
+                    self._train(epochs, STEP_BUDGET, stop)
             return self._frame()
 
     def frame(self) -> dict[str, Any]:
@@ -186,6 +206,9 @@ class Session:
             self.history["epoch"].append(self.epoch)
             self.history["train_loss"].append(train_loss)
             self.history["test_loss"].append(test_loss)
+            if len(self.history["epoch"]) > MAX_HISTORY:  # a session that plays for hours keeps a bounded curve
+                for values in self.history.values():
+                    del values[1:-1:2]
         # one pass of the grid through the network, keeping every Dense layer's o
         x = self.X_grid
         thumbs: list[list[str]] = []

@@ -156,7 +156,11 @@ async function startSession() {
 function openStream() {
   const es = new EventSource(`/api/sessions/${S.sid}/events`);
   es.onmessage = (e) => { if (S.stream === es) onFrame(JSON.parse(e.data)); };
-  es.addEventListener("closed", () => es.close());
+  es.addEventListener("closed", (e) => {
+    es.close();
+    const reason = JSON.parse(e.data || "{}").reason;
+    if (reason && S.stream === es) { showError(`This training ended: ${reason}. Press reset to start again.`); setPlaying(false); }
+  });
   es.onerror = () => {
     if (es.readyState === EventSource.CLOSED && S.stream === es) {
       showError("the connection to the playground server was lost; reload the page");
@@ -169,6 +173,7 @@ function closeStream() { if (S.stream) { S.stream.close(); S.stream = null; } }
 async function control(cmd) {
   if (!S.sid) return;
   const r = await api("POST", `/api/sessions/${S.sid}/control`, { cmd });
+  if (r.error && cmd === "reset" && r.error.startsWith("no session")) { S.sid = null; await restart(); return; }
   if (r.error) { showError(r.error); return; }
   if (cmd === "reset") S.history = [];
   if (cmd === "play" && r.playing === false) setPlaying(false);  // e.g. after a divergence: reset first
