@@ -97,8 +97,8 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
     atol = check_positive("atol", atol, allow_zero=True)
     copy = type(net).from_config(net.get_config(), dtype="float64")
     copy.set_weights([p.astype(np.float64) for p in net.parameters()])
-    x, t, w = copy.prepare(X, y, sample_weight)
-    copy.backprop(x, t, w, training=False)
+    x, y, w = copy.prepare(X, y, sample_weight)  # the targets as the loss sees them
+    copy.backprop(x, y, w, training=False)
     grads = [g.copy() for g in copy.gradients()]
     rng = np.random.default_rng(seed)
     rows = []
@@ -111,9 +111,9 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
         for j, i in enumerate(idx):
             old = flat[i]
             flat[i] = old + eps
-            e_plus = copy.loss(x, t, w)
+            e_plus = copy.loss(x, y, w)
             flat[i] = old - eps
-            e_minus = copy.loss(x, t, w)
+            e_minus = copy.loss(x, y, w)
             flat[i] = old
             numeric[j] = (e_plus - e_minus) / (2 * eps)
         analytic = g.reshape(-1)[idx]

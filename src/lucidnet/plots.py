@@ -64,9 +64,9 @@ def plot_pred_vs_actual(bundle: Any, X: np.ndarray, y: np.ndarray) -> Any:
     pre = bundle.preprocessing
     pred = bundle.predict(X)
     if pre.classes is not None:
-        t, p = pre.encode_y(y), pre.encode_y(pred)
+        true, p = pre.encode_y(y), pre.encode_y(pred)
         k = len(pre.classes)
-        c = confusion_matrix(t, p, n_classes=k)
+        c = confusion_matrix(true, p, n_classes=k)
         fig = _figure(1.6 + 0.8 * k, 1.2 + 0.7 * k)
         ax = fig.add_subplot()
         im = ax.imshow(c, cmap="Blues")
@@ -119,9 +119,9 @@ def plot_decision_boundary(bundle: Any, X: np.ndarray, y: np.ndarray, resolution
         cmap = _class_cmap(k)
         ax.contourf(g0, g1, z, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.35)
         ax.contour(g0, g1, z, levels=np.arange(k) + 0.5, colors="black", linewidths=0.8)
-        t = pre.encode_y(y)
+        classes = pre.encode_y(y)
         for i, c in enumerate(pre.classes):
-            m = t == i
+            m = classes == i
             ax.scatter(
                 X[m, 0], X[m, 1], s=16, color=cmap(i), edgecolors="black", linewidths=0.4, label=str(c)
             )

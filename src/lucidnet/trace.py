@@ -18,8 +18,8 @@ the ``lucidnet explain`` command (:mod:`lucidnet.cli.explain`) prints it.
 >>> import numpy as np
 >>> from lucidnet import Dense, Network
 >>> net = Network([Dense(2, 1, init=np.array([[0.0], [1.0]]), bias_init=0.0)], loss="half_sse")
->>> t = trace(net, [[2.0, 3.0]], [1.0], lr=0.5)
->>> round(t.E, 6), t.layers[0].grad_W.ravel().round(6).tolist()
+>>> step = trace(net, [[2.0, 3.0]], [1.0], lr=0.5)
+>>> round(step.E, 6), step.layers[0].grad_W.ravel().round(6).tolist()
 (0.001125, [-0.004285, -0.006428])
 """
 
@@ -145,11 +145,11 @@ class Trace:
             "loss_formula": self.loss_formula, "gradient_formula": self.gradient_formula,
             "y": arr(self.y), "dE_do": arr(self.dE_do),
             "layers": [
-                {"index": t.index, "layer": t.layer, "activation": t.activation, "W": arr(t.W), "b": arr(t.b),
-                 "x": arr(t.x), "net": arr(t.net), "o": arr(t.o), "delta": arr(t.delta),
-                 "grad_W": arr(t.grad_W), "grad_b": arr(t.grad_b), "update_W": arr(t.update_W),
-                 "update_b": arr(t.update_b), "symbol": t.symbol, "derivative_formula": t.derivative_formula}
-                for t in self.layers
+                {"index": lt.index, "layer": lt.layer, "activation": lt.activation, "W": arr(lt.W), "b": arr(lt.b),
+                 "x": arr(lt.x), "net": arr(lt.net), "o": arr(lt.o), "delta": arr(lt.delta),
+                 "grad_W": arr(lt.grad_W), "grad_b": arr(lt.grad_b), "update_W": arr(lt.update_W),
+                 "update_b": arr(lt.update_b), "symbol": lt.symbol, "derivative_formula": lt.derivative_formula}
+                for lt in self.layers
             ],
         }
 
@@ -173,16 +173,16 @@ class Trace:
         return str(self.to_html())
 
 
-def check_sample(t: Trace, sample: Any) -> int:
+def check_sample(record: Trace, sample: Any) -> int:
     """Return ``sample`` as a valid row index of the traced batch, or raise a clear error."""
     if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
         raise TypeError(f"sample must be an integer row index, got {sample!r}")
-    if not 0 <= sample < t.n:
-        raise ValueError(f"sample must be in 0 … {t.n - 1} (the batch has {t.n} rows), got {sample}")
+    if not 0 <= sample < record.n:
+        raise ValueError(f"sample must be in 0 … {record.n - 1} (the batch has {record.n} rows), got {sample}")
     return int(sample)
 
 
-def check_weight(t: Trace, weight: Any) -> tuple[int, int, int] | None:
+def check_weight(record: Trace, weight: Any) -> tuple[int, int, int] | None:
     """Return ``(ℓ, i, j)`` after checking it names a weight (1-based; i = 0 is the bias), or raise."""
     if weight is None:
         return None
@@ -190,9 +190,10 @@ def check_weight(t: Trace, weight: Any) -> tuple[int, int, int] | None:
         layer, i, j = (int(v) for v in weight)
     except (TypeError, ValueError):
         raise ValueError(f"weight must be three integers (layer, i, j), got {weight!r}") from None
-    if not 1 <= layer <= len(t.layers):
-        raise ValueError(f"weight layer must be in 1 … {len(t.layers)} (Dense layers, counted from 1), got {layer}")
-    lt = t.layers[layer - 1]
+    if not 1 <= layer <= len(record.layers):
+        raise ValueError(f"weight layer must be in 1 … {len(record.layers)} (Dense layers, counted from 1), "
+                         f"got {layer}")
+    lt = record.layers[layer - 1]
     n_in, width = lt.W.shape
     low = 0 if lt.b is not None else 1
     if not low <= i <= n_in:

@@ -41,8 +41,8 @@ def _factor(v: float) -> str:
 class _Text:
     """Builds the text of :meth:`Trace.to_text` (one method per section)."""
 
-    def __init__(self, t: Trace, k: int, weight: tuple[int, int, int] | None, max_items: int = 12) -> None:
-        self.t, self.k, self.weight, self.max = t, k, weight, max_items
+    def __init__(self, trace: Trace, k: int, weight: tuple[int, int, int] | None, max_items: int = 12) -> None:
+        self.trace, self.k, self.weight, self.max = trace, k, weight, max_items
         self.lines: list[str] = []
 
     def units(self, n: int) -> range:
@@ -58,34 +58,35 @@ class _Text:
         return " + ".join(terms[:self.max]) + f" + … ({len(terms) - self.max} more terms)"
 
     def render(self) -> str:
-        t, k = self.t, self.k
-        formula = t.loss_formula or f"E = {t.loss}(o, y)"
-        penalty = (" + λ₁·Σ|w|" if t.l1 else "") + (" + ½λ₂·Σw²" if t.l2 else "")
-        x0 = t.layers[0].x[k]
-        plural = "s" if t.n > 1 else ""
+        trace, k = self.trace, self.k
+        formula = trace.loss_formula or f"E = {trace.loss}(o, y)"
+        penalty = (" + λ₁·Σ|w|" if trace.l1 else "") + (" + ½λ₂·Σw²" if trace.l2 else "")
+        x0 = trace.layers[0].x[k]
+        plural = "s" if trace.n > 1 else ""
         self.lines += [
-            f"One step of backpropagation: {t.network}",
-            f"{formula}{penalty} = {_num(t.E)}   (loss {t.loss}, n = {t.n} sample{plural})   η = {t.eta:g}",
-            f"sample k = {k}:  x = {_vec(x0, self.max)}   y = {_vec(t.y[k], self.max)}",
+            f"One step of backpropagation: {trace.network}",
+            (f"{formula}{penalty} = {_num(trace.E)}   (loss {trace.loss}, n = {trace.n} sample{plural})   "
+             f"η = {trace.eta:g}"),
+            f"sample k = {k}:  x = {_vec(x0, self.max)}   y = {_vec(trace.y[k], self.max)}",
             ("indices: layer ℓ (0 is the input), units i, j from 1; w_ij joins unit i of layer ℓ−1 to unit j "
              "of layer ℓ; w_0j is the bias b_j"),
             "",
             "Forward   net_j = Σ_i w_ij·o_i + b_j,   o_j = φ(net_j)",
         ]
-        for lt in t.layers:
+        for lt in trace.layers:
             self.forward(lt)
         self.lines += ["", "Backward   δ_j = ∂E/∂net_j"]
-        for lt in reversed(t.layers):
+        for lt in reversed(trace.layers):
             self.backward(lt)
         self.lines += ["", (f"Gradients   ∂E/∂w_ij = Σ_k δ_j·o_i,   ∂E/∂b_j = Σ_k δ_j,   update Δw = −η·∂E/∂w "
-                            f"(η = {t.eta:g})")]
-        if t.n > 1:
-            self.lines.append(f"  (each line: sample {k}'s term δ_j·o_i, then the sum over the {t.n} samples)")
-        if t.l1 or t.l2:
+                            f"(η = {trace.eta:g})")]
+        if trace.n > 1:
+            self.lines.append(f"  (each line: sample {k}'s term δ_j·o_i, then the sum over the {trace.n} samples)")
+        if trace.l1 or trace.l2:
             self.lines.append("  (the batch gradients include the penalty terms"
-                              + (f" λ₁·sign(w), λ₁ = {t.l1:g}" if t.l1 else "")
-                              + (f" λ₂·w, λ₂ = {t.l2:g}" if t.l2 else "") + ")")
-        for lt in t.layers:
+                              + (f" λ₁·sign(w), λ₁ = {trace.l1:g}" if trace.l1 else "")
+                              + (f" λ₂·w, λ₂ = {trace.l2:g}" if trace.l2 else "") + ")")
+        for lt in trace.layers:
             self.gradients(lt)
         if self.weight is not None:
             self.lines.append("")
@@ -111,22 +112,22 @@ class _Text:
 
     # -- backward
     def backward(self, lt: LayerTrace) -> None:
-        t, k, s = self.t, self.k, _sup(lt.index)
-        last = lt.index == len(t.layers)
+        trace, k, s = self.trace, self.k, _sup(lt.index)
+        last = lt.index == len(trace.layers)
         phi_text = lt.derivative_formula or f"{lt.symbol}'(net)"
         if last:
-            if t.fused:
-                self.lines.append(f"  layer {lt.index} (output), {t.loss} fused with {lt.activation}: δ_j = ∂E/∂net_j "
-                                  "computed from net directly (exact where o saturates)")
+            if trace.fused:
+                self.lines.append(f"  layer {lt.index} (output), {trace.loss} fused with {lt.activation}: "
+                                  "δ_j = ∂E/∂net_j computed from net directly (exact where o saturates)")
             elif lt.elementwise:
-                d_text = t.gradient_formula or "∂E/∂o_j"
+                d_text = trace.gradient_formula or "∂E/∂o_j"
                 self.lines.append(f"  layer {lt.index} (output): δ_j = ∂E/∂o_j · φ'(net_j),  ∂E/∂o_j = {d_text},  "
                                   f"{phi_text}")
             else:
                 self.lines.append(f"  layer {lt.index} (output): δ = (∂o/∂net)ᵀ·∂E/∂o  ({lt.activation} is not "
                                   "elementwise: each o depends on the whole row of net)")
         else:
-            above = t.layers[lt.index]
+            above = trace.layers[lt.index]
             if lt.elementwise:
                 self.lines.append(f"  layer {lt.index} (hidden): δ_j = (Σ_l δ_l{_sup(lt.index + 1)}·w_jl"
                                   f"{_sup(lt.index + 1)})·φ'(net_j),  {phi_text}")
@@ -142,21 +143,21 @@ class _Text:
 
     def delta_expression(self, lt: LayerTrace, j: int) -> str:
         """δ_j written with its numbers: ∂E/∂o_j·φ'(net_j) (output) or (Σ_l δ_l·w_jl)·φ'(net_j) (hidden)."""
-        t, k = self.t, self.k
+        trace, k = self.trace, self.k
         assert lt.derivative is not None
         d = _factor(lt.derivative[k, j])
-        if lt.index == len(t.layers):
-            if t.fused:
+        if lt.index == len(trace.layers):
+            if trace.fused:
                 return f"∂E/∂net{_sub(j + 1)}"
-            return f"{_factor(t.dE_do[k, j])}·{d}"
-        above = t.layers[lt.index]
+            return f"{_factor(trace.dE_do[k, j])}·{d}"
+        above = trace.layers[lt.index]
         terms = [f"{_factor(above.delta[k, m])}·{_factor(above.W[j, m])}" for m in range(above.W.shape[1])]
         inner = self.sum_of(terms)
         return f"({inner})·{d}" if len(terms) > 1 else f"{inner}·{d}"
 
     # -- gradients
     def gradients(self, lt: LayerTrace) -> None:
-        t, k, s = self.t, self.k, _sup(lt.index)
+        trace, k, s = self.trace, self.k, _sup(lt.index)
         self.lines.append(f"  layer {lt.index}")
         n_in, width = lt.W.shape
         rows = [(i + 1, j, lt.x[k, i], lt.grad_W[i, j], lt.update_W[i, j]) for i in range(n_in) for j in range(width)]
@@ -172,7 +173,7 @@ class _Text:
                           f"{_factor(lt.delta[k, j])}·{_factor(o_i)} = {_num(term)}"
             else:
                 product = f"δ{_sub(j + 1)}{s} = {_num(term)}"
-            if t.n > 1:
+            if trace.n > 1:
                 self.lines.append(f"    {name}: {product};  Σ_k = {_num(g)};  Δ = {_num(u)}")
             else:
                 self.lines.append(f"    {name} = {product};  Δ = −η·{name} = {_num(u)}")
@@ -181,8 +182,8 @@ class _Text:
 
     # -- the chain rule of one weight
     def chain(self, layer: int, i: int, j: int) -> None:
-        t, k = self.t, self.k
-        lt = t.layers[layer - 1]
+        trace, k = self.trace, self.k
+        lt = trace.layers[layer - 1]
         s, sj = _sup(layer), _sub(j)
         name = f"w{_sub(i, j)}{s}" if i else f"b{sj}{s}"
         o_i = 1.0 if i == 0 else lt.x[k, i - 1]
@@ -193,21 +194,21 @@ class _Text:
         self.lines.append(" " * len(f"  ∂E/∂{name} ") + product
                           + (f"   (this sample's term; Σ_k over the batch = "
                              f"{_num(lt.grad_W[i - 1, j - 1] if i else lt.grad_b[j - 1])})"  # type: ignore[index]
-                             if t.n > 1 else ""))
+                             if trace.n > 1 else ""))
         # δ of unit j, then of every unit above it, back to the output
         self.lines.append("  where")
-        for m in range(layer, len(t.layers) + 1):
-            cur = t.layers[m - 1]
+        for m in range(layer, len(trace.layers) + 1):
+            cur = trace.layers[m - 1]
             units = [j - 1] if m == layer else self.units(cur.W.shape[1])
             for u in units:
                 if not cur.elementwise:
-                    how = (f"{t.loss} fused with {cur.activation}: ∂E/∂net directly"
-                           if m == len(t.layers) and t.fused else f"{cur.activation}: Jacobian product")
+                    how = (f"{trace.loss} fused with {cur.activation}: ∂E/∂net directly"
+                           if m == len(trace.layers) and trace.fused else f"{cur.activation}: Jacobian product")
                     self.lines.append(f"    δ{_sup(m)} = {_vec(cur.delta[k], self.max)}  ({how})")
                     break
                 at = f"{_sub(u + 1)}{_sup(m)}"
-                sym = f"∂E/∂o{at}" if m == len(t.layers) else f"(Σ_l δₗ{_sup(m + 1)}·w{_sub(u + 1)}ₗ{_sup(m + 1)})"
-                form = f"∂E/∂net{at} (fused)" if (m == len(t.layers) and t.fused) else f"{sym}·φ'(net{at})"
+                sym = f"∂E/∂o{at}" if m == len(trace.layers) else f"(Σ_l δₗ{_sup(m + 1)}·w{_sub(u + 1)}ₗ{_sup(m + 1)})"
+                form = f"∂E/∂net{at} (fused)" if (m == len(trace.layers) and trace.fused) else f"{sym}·φ'(net{at})"
                 self.lines.append(f"    δ{_sub(u + 1)}{_sup(m)} = {form} = {self.delta_expression(cur, u)} "
                                   f"= {_num(cur.delta[k, u])}")
             if m > layer and cur.elementwise:
@@ -221,16 +222,19 @@ class _Text:
 
     def single_path(self, layer: int, j: int) -> tuple[str, str] | None:
         """When every layer above has one unit: ∂E/∂o·φ'·w·φ'·…·o_i written out, symbols and numbers."""
-        t, k = self.t, self.k
-        above = t.layers[layer:]
-        if not above or any(a.W.shape[1] != 1 for a in above) or not all(a.elementwise for a in t.layers[layer - 1:]):
+        trace, k = self.trace, self.k
+        above = trace.layers[layer:]
+        chain = trace.layers[layer - 1:]
+        if not above or any(a.W.shape[1] != 1 for a in above) or not all(a.elementwise for a in chain):
             return None
-        out = t.layers[-1]
-        symbols = ["∂E/∂net⁽ᴸ⁾" if t.fused else "∂E/∂o⁽ᴸ⁾·φ'(net⁽ᴸ⁾)"]
-        numbers = [_factor(out.delta[k, 0]) if t.fused else f"{_factor(t.dE_do[k, 0])}·{_factor(out.derivative[k, 0])}"]  # type: ignore[index]
+        out = trace.layers[-1]
+        symbols = ["∂E/∂net⁽ᴸ⁾" if trace.fused else "∂E/∂o⁽ᴸ⁾·φ'(net⁽ᴸ⁾)"]
+        first = (_factor(out.delta[k, 0]) if trace.fused
+                 else f"{_factor(trace.dE_do[k, 0])}·{_factor(out.derivative[k, 0])}")  # type: ignore[index]
+        numbers = [first]
         unit = 0
-        for m in range(len(t.layers) - 1, layer - 1, -1):  # walk down: w from layer m to m+1, then φ' of layer m
-            cur, nxt = t.layers[m - 1], t.layers[m]
+        for m in range(len(trace.layers) - 1, layer - 1, -1):  # walk down: w from layer m to m+1, then φ' of layer m
+            cur, nxt = trace.layers[m - 1], trace.layers[m]
             unit = (j - 1) if m == layer else 0
             symbols.append(f"w{_sub(unit + 1, 1)}{_sup(m + 1)}·φ'(net{_sub(unit + 1)}{_sup(m)})")
             numbers.append(f"{_factor(nxt.W[unit, 0])}·{_factor(cur.derivative[k, unit])}")  # type: ignore[index]

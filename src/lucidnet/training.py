@@ -130,15 +130,15 @@ def _data(net: Network, X: Any, y: Any, sample_weight: Any, validation_data: tup
     """The training and validation arrays, each checked by ``net.prepare``."""
     if not 0 <= validation_split < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
-    x, t, w = net.prepare(X, y, sample_weight)
+    x, y, w = net.prepare(X, y, sample_weight)
     if validation_data is not None:
         if validation_split:
             raise ValueError("give either validation_data or validation_split, not both")
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError("validation_data must be a tuple (X_val, y_val) or (X_val, y_val, sample_weight_val)")
-        return (x, t, w), net.prepare(*validation_data)
+        return (x, y, w), net.prepare(*validation_data)
     if not validation_split:
-        return (x, t, w), None
+        return (x, y, w), None
     n_val = round(len(x) * validation_split)
     if n_val < 1 or n_val >= len(x):
         raise ValueError(
@@ -147,8 +147,8 @@ def _data(net: Network, X: Any, y: Any, sample_weight: Any, validation_data: tup
         )
     cut = len(x) - n_val
     if w is None:
-        return (x[:cut], t[:cut], None), (x[cut:], t[cut:], None)
-    return net.prepare(x[:cut], t[:cut], w[:cut]), net.prepare(x[cut:], t[cut:], w[cut:])
+        return (x[:cut], y[:cut], None), (x[cut:], y[cut:], None)
+    return net.prepare(x[:cut], y[:cut], w[:cut]), net.prepare(x[cut:], y[cut:], w[cut:])
 
 
 class _Run:

@@ -27,14 +27,14 @@ def _vector(v: np.ndarray, limit: int) -> str:
     return "[" + shown + (f", … ({len(flat) - limit} more)" if len(flat) > limit else "") + "]"
 
 
-def _units(t: Trace, lt: LayerTrace, k: int, limit: int) -> str:
+def _units(trace: Trace, lt: LayerTrace, k: int, limit: int) -> str:
     """net_j, o_j, φ'(net_j), ∂E/∂o_j (output, unfused), δ_j of sample k, one row per unit j."""
-    last = lt.index == len(t.layers)
+    last = lt.index == len(trace.layers)
     width = lt.net.shape[1]
     header = ["j", f"net_j{sup(lt.index)}", f"o_j{sup(lt.index)}"]
     if lt.derivative is not None:
         header.append("φ'(net_j)")
-    show_dE = last and not t.fused and lt.elementwise
+    show_dE = last and not trace.fused and lt.elementwise
     if show_dE:
         header.append("∂E/∂o_j")
     header.append("δ_j = ∂E/∂net_j")
@@ -46,11 +46,11 @@ def _units(t: Trace, lt: LayerTrace, k: int, limit: int) -> str:
         if lt.derivative is not None:
             row.append(fmt(lt.derivative[k, j]))
         if show_dE:
-            row.append(fmt(t.dE_do[k, j]))
+            row.append(fmt(trace.dE_do[k, j]))
         d = float(lt.delta[k, j])
         row.append((fmt(d), f"background:{pale(d / top if top else 0.0)}"))
         rows.append(row)
-    how = "fused: δ = ∂E/∂net from net directly" if (last and t.fused) else (
+    how = "fused: δ = ∂E/∂net from net directly" if (last and trace.fused) else (
         "δ_j = ∂E/∂o_j·φ'(net_j)" if last else "δ_j = (Σ_l δ_l·w_jl)·φ'(net_j)")
     if not lt.elementwise:
         how = f"{lt.activation} is not elementwise: δ = (∂o/∂net)ᵀ·∂E/∂o"
@@ -81,12 +81,12 @@ def _matrix(name: str, W: np.ndarray, b: np.ndarray | None, limit: int, mark: tu
     return f"<div>{table(header, rows, caption=name)}{cut}</div>"
 
 
-def _layer(t: Trace, lt: LayerTrace, k: int, limit: int, weight: tuple[int, int, int] | None) -> str:
+def _layer(trace: Trace, lt: LayerTrace, k: int, limit: int, weight: tuple[int, int, int] | None) -> str:
     s = sup(lt.index)
     mark = (weight[1], weight[2]) if weight is not None and weight[0] == lt.index else None
-    parts = [_units(t, lt, k, limit)]
+    parts = [_units(trace, lt, k, limit)]
     parts.append(_matrix(f"W{s}", lt.W, lt.b, limit, mark))
-    parts.append(_matrix(f"∂E/∂W{s} (Σ over the {t.n} samples)" if t.n > 1 else f"∂E/∂W{s}",
+    parts.append(_matrix(f"∂E/∂W{s} (Σ over the {trace.n} samples)" if trace.n > 1 else f"∂E/∂W{s}",
                          lt.grad_W, lt.grad_b, limit, mark))
     parts.append(_matrix(f"−η·∂E/∂W{s}", lt.update_W, lt.update_b, limit, mark))
     head = f"<h4>layer {lt.index}: {esc(lt.layer)}</h4>"
@@ -100,20 +100,21 @@ def _chain(text: str) -> str:
     return "" if start is None else "\n".join(lines[start:])
 
 
-def trace_html(t: Trace, sample: int = 0, weight: tuple[int, int, int] | None = None, max_items: int = 12) -> Any:
+def trace_html(trace: Trace, sample: int = 0, weight: tuple[int, int, int] | None = None, max_items: int = 12) -> Any:
     """The HTML of one step: ``sample`` and ``weight`` (ℓ, i, j) already checked by ``Trace.to_html``."""
     k = sample
-    text = t.to_text(sample=k, weight=weight, max_items=max_items)
-    penalty = (f", λ₁ = {t.l1:g}" if t.l1 else "") + (f", λ₂ = {t.l2:g}" if t.l2 else "")
-    x0 = t.layers[0].x[k]
-    head = (f"<div><b>One step of backpropagation</b>: {esc(t.network)}</div>"
-            f"<div>E = <b>{esc(fmt(t.E))}</b> <span class=\"muted\">(loss {esc(t.loss)}, n = {t.n} "
-            f"sample{'s' if t.n != 1 else ''}{esc(penalty)})</span> &nbsp; η = {esc(f'{t.eta:g}')}</div>"
-            f"<div>sample k = {k}: x = {esc(_vector(x0, max_items))} &nbsp; y = {esc(_vector(t.y[k], max_items))}</div>"
+    text = trace.to_text(sample=k, weight=weight, max_items=max_items)
+    penalty = (f", λ₁ = {trace.l1:g}" if trace.l1 else "") + (f", λ₂ = {trace.l2:g}" if trace.l2 else "")
+    x0 = trace.layers[0].x[k]
+    head = (f"<div><b>One step of backpropagation</b>: {esc(trace.network)}</div>"
+            f"<div>E = <b>{esc(fmt(trace.E))}</b> <span class=\"muted\">(loss {esc(trace.loss)}, n = {trace.n} "
+            f"sample{'s' if trace.n != 1 else ''}{esc(penalty)})</span> &nbsp; η = {esc(f'{trace.eta:g}')}</div>"
+            f"<div>sample k = {k}: x = {esc(_vector(x0, max_items))} &nbsp; "
+            f"y = {esc(_vector(trace.y[k], max_items))}</div>"
             '<div class="muted">layers ℓ and units i, j count from 1; w_ij joins unit i of layer ℓ−1 to unit j of '
             "layer ℓ; row 0 of each matrix is the bias b_j = w_0j; a step of plain gradient descent adds −η·∂E/∂W "
             "to W</div>")
-    layers = "".join(_layer(t, lt, k, max_items, weight) for lt in t.layers)
+    layers = "".join(_layer(trace, lt, k, max_items, weight) for lt in trace.layers)
     chain = _chain(text)
     if chain and weight is not None:
         layer, i, j = weight
@@ -121,4 +122,4 @@ def trace_html(t: Trace, sample: int = 0, weight: tuple[int, int, int] | None = 
         chain = f"<h4>The chain rule for {esc(name)}</h4><pre {_PRE}>{esc(chain)}</pre>"
     whole = (f"<details><summary>the whole step as text (trace.to_text())</summary><pre {_PRE}>{esc(text)}</pre>"
              "</details>")
-    return block(head + layers + chain + whole, summary=t.network)
+    return block(head + layers + chain + whole, summary=trace.network)
