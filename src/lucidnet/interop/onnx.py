@@ -8,7 +8,7 @@ order data flows::
       → the network: per Dense layer net = x W + b (MatMul, Add), o = φ(net) (see onnx_ops); Dropout is the
         identity at inference and writes nothing
       → the head:  classes:  probabilities (n, K) and label (n,) = classes[argmax]
-                            (one sigmoid unit o: P(class 1) = o, P(class 0) = 1 − o)
+                            (one sigmoid unit o: P(class 1) = o, P(class 0) = σ(−net))
                    values:   prediction (n, n_out) = o · scale + mean, in the target's units
 
 Core ONNX operators only, opset :data:`OPSET` (19: the first in which Equal compares strings, which one-hot
@@ -24,7 +24,6 @@ which :func:`lucidnet.interop.onnx_read.load_onnx` reads the file back.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
-from ..io import FORMAT_VERSION as MODEL_FORMAT_VERSION
+from ..activations import Sigmoid
 from ..io import ModelBundle, Preprocessing, atomic_write
+from ..io.schema import metadata, to_json
 from ..layers import Dense
 from ..network import Network
 from .onnx_ops import GraphBuilder, export_activation
@@ -86,8 +86,10 @@ def _preprocess(g: GraphBuilder, x: str, pre: Preprocessing) -> str:
 
 
 # --------------------------------------------------------------------------------------- network and head
-def _network(g: GraphBuilder, x: str, net: Network) -> str:
-    """o of the last layer: net = x W (+ b), o = φ(net) per Dense layer; Dropout adds nothing at inference."""
+def _network(g: GraphBuilder, x: str, net: Network) -> tuple[str, str]:
+    """(net, o) of the last layer: net = x W (+ b), o = φ(net) per Dense layer; Dropout adds nothing at
+    inference."""
+    h = x
     for i, layer in enumerate(net.layers):
         if not isinstance(layer, Dense):
             continue
@@ -96,7 +98,7 @@ def _network(g: GraphBuilder, x: str, net: Network) -> str:
         if layer.b is not None:
             h = g.op("Add", [h, g.const(f"{where}.b", layer.b, exact=True)], f"{where}.net")
         x = export_activation(g, h, layer.activation, where)
-    return x
+    return h, x
 
 
 def _labels(classes: list[Any]) -> np.ndarray:
@@ -108,12 +110,16 @@ def _labels(classes: list[Any]) -> np.ndarray:
     return np.array([str(c) for c in classes], dtype=object)
 
 
-def _head(g: GraphBuilder, o: str, net: Network, pre: Preprocessing) -> list[Any]:
+def _head(g: GraphBuilder, logits: str, o: str, net: Network, pre: Preprocessing) -> list[Any]:
     """The graph outputs: probabilities and label for classes, else the prediction in the target's units."""
     helper = g.onnx.helper
     if pre.classes is not None:
-        if net.n_out == 1:  # one sigmoid unit: o = P(class 1)
-            p0 = g.op("Sub", [g.scalar(1.0), o], "p_class_0")
+        if net.n_out == 1:  # one sigmoid unit: o = P(class 1); P(class 0) = σ(−net), as ModelBundle.predict_proba
+            out = net.output_layer.activation
+            if isinstance(out, Sigmoid):
+                p0 = export_activation(g, g.op("Neg", [logits], "neg_logit"), out, "p_class_0")
+            else:
+                p0 = g.op("Sub", [g.scalar(1.0), o], "p_class_0")
             proba = g.op("Concat", [p0, o], "probabilities", exact=True, axis=1)
         else:
             proba = g.op("Identity", [o], "probabilities", exact=True)
@@ -145,20 +151,11 @@ def _as_bundle(model: Any) -> ModelBundle:
 
 
 def _metadata_json(bundle: ModelBundle) -> str:
-    """The model file's ``lucidnet`` metadata of ``bundle``, as JSON."""
-    meta = {
-        "format_version": MODEL_FORMAT_VERSION, "lucidnet_version": str(__version__),
-        "network": bundle.network.get_config(), "preprocessing": bundle.preprocessing.to_dict(),
-        "history": bundle.history, "options": bundle.options,
-    }
-
-    def plain(v: Any) -> Any:
-        if isinstance(v, (np.generic, np.ndarray)):
-            return v.tolist()
-        raise TypeError(f"{type(v).__name__} is not JSON")
-
-    try:  # allow_nan=False: strict JSON readers refuse NaN
-        return json.dumps(meta, allow_nan=False, default=plain)
+    """The model file's ``lucidnet`` metadata of ``bundle``, as JSON (:mod:`lucidnet.io.schema`'s, the one place
+    that knows what a model file stores)."""
+    meta = metadata(bundle.network, bundle.preprocessing, bundle.history, bundle.options)
+    try:
+        return to_json(meta)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"the model's metadata cannot be stored as JSON: {exc}") from None
 
@@ -184,7 +181,8 @@ def onnx_model(model: Any) -> onnx.ModelProto:
     names = pre.feature_names
     x_info = helper.make_tensor_value_info(g.claim(INPUT), g.elem_type(), ["n", net.n_in],
                                            "raw feature rows" + (f": {', '.join(names)}" if names else ""))
-    outputs = _head(g, _network(g, _preprocess(g, INPUT, pre), net), net, pre)
+    logits, o = _network(g, _preprocess(g, INPUT, pre), net)
+    outputs = _head(g, logits, o, net, pre)
     graph = helper.make_graph(g.nodes, "lucidnet", [x_info], outputs, g.initializers, doc_string=repr(net))
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
                               producer_name="lucidnet", producer_version=str(__version__),

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..activations import Sigmoid
 from ..data.preprocessing import Preprocessing
 from ..display.model import bundle_html
 
@@ -59,6 +60,13 @@ class ModelBundle:
         return self.preprocessing.decode(self.predict_raw(X))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """P(class | x), shape (n, n_classes); a single sigmoid output gives columns (1 − o, o)."""
+        """P(class | x), shape (n, n_classes); a single sigmoid output gives columns (σ(−net), o = σ(net)).
+
+        1 − o would lose P(class 0)'s digits where o is near 1 (in float32 all of them once o rounds to 1);
+        σ(−net) is the same number computed from the logit, exact to the dtype's precision."""
         o = self.predict_raw(X)
-        return np.hstack([1 - o, o]) if o.shape[1] == 1 else o
+        if o.shape[1] != 1:
+            return o
+        out = self.network.output_layer
+        p0 = out.activation.forward(-out.net) if isinstance(out.activation, Sigmoid) else 1 - o
+        return np.hstack([p0, o])
