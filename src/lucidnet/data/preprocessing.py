@@ -69,8 +69,9 @@ class Standardizer:
         s = cls()
         mean = np.asarray(data["mean"], dtype=np.float64)
         scale = np.asarray(data["scale"], dtype=np.float64)
-        if mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all() or not (scale > 0).all():
-            raise ValueError("a standardizer needs equal-length finite 'mean' and positive 'scale' lists")
+        if (mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all()
+                or not np.isfinite(scale).all() or not (scale > 0).all()):
+            raise ValueError("a standardizer needs equal-length lists 'mean' (finite) and 'scale' (finite, > 0)")
         s.mean_, s.scale_ = mean, scale
         return s
 
