@@ -17,6 +17,7 @@ import numpy as np
 
 from ..data import Table
 from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _train_options, _validate
+from .resume import checkpoint_options, finish_stopped_run, resumed_options, stopped_early
 from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError
 from .tables import _load_training_table, _prepare, _Prepared
 
@@ -109,13 +110,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     notes: list[str] = []
     resume = None
-    if args.resume:
+    if args.resume:  # the file decides no path: see cli/resume.py
         resume = load_checkpoint(args.resume)
-        opts = dict(TRAIN_DEFAULTS)
-        opts.update((resume.bundle.options or {}).get("train", {}))
-        for key in ("out", "epochs", "checkpoint_every", "checkpoint"):  # what a resumed run may change
-            if getattr(args, key, None) is not None:
-                opts[key] = getattr(args, key)
+        opts = resumed_options(args, resume, Path(args.resume))
     else:
         opts = _train_options(args)
     _validate(opts)
@@ -123,6 +120,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     ck_path = _checkpoint_path(opts) if opts["checkpoint_every"] else None
     if ck_path is not None:
         _check_writable(ck_path)
+    if resume is not None and stopped_early(resume, opts):
+        return finish_stopped_run(resume, Path(args.resume), opts, out)
 
     table, hint = _load_training_table(opts)
     prep = _prepare(table, opts, hint, notes)
@@ -163,12 +162,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         callbacks.append(progress_for(sys.stderr, opts["epochs"], first_epoch=done))
     if ck_path is not None:
         every = opts["checkpoint_every"]
+        ck_options = checkpoint_options(options, ck_path)  # its data path relative to its folder, for --resume
 
         def checkpoint(state: Any) -> None:
             epoch = done + state.epoch + 1
             if epoch % every == 0:
                 save_checkpoint(ck_path, state.network, state.optimizer, epoch=epoch, preprocessing=prep.pre,
-                                history=_merged_history(before, state.history), options=options,
+                                history=_merged_history(before, state.history), options=ck_options,
                                 extra=_watch_state(watchers, done))  # fmt: skip
 
         callbacks.append(LambdaCallback(on_epoch_end=checkpoint))
