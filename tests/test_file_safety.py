@@ -94,8 +94,9 @@ def test_declared_sizes_and_layer_fields_are_checked_against_the_tensors(tmp_pat
 @pytest.mark.parametrize("edit, match", [
     (lambda m: m["preprocessing"]["x_scaler"].update(scale=["@1e999", 1.0, 1.0]), "overflows to infinity"),
     (lambda m: m["preprocessing"]["x_scaler"].update(scale=[float("inf"), 1.0, 1.0]), "Infinity is not a JSON"),
-    (lambda m: m["preprocessing"]["x_scaler"].update(scale=[0.0, 1.0, 1.0]), "'scale' \\(finite, > 0\\)"),
-    (lambda m: m["preprocessing"]["x_scaler"].update(scale=[-1.0, 1.0, 1.0]), "'scale' \\(finite, > 0\\)"),
+    (lambda m: m["preprocessing"]["x_scaler"].update(scale=[0.0, 1.0, 1.0]), "'scale' \\(finite, > 0 and not sub"),
+    (lambda m: m["preprocessing"]["x_scaler"].update(scale=[-1.0, 1.0, 1.0]), "'scale' \\(finite, > 0 and not sub"),
+    (lambda m: m["preprocessing"]["x_scaler"].update(scale=[5e-324, 1.0, 1.0]), "'scale' \\(finite, > 0 and not sub"),
     (lambda m: m["preprocessing"]["x_scaler"].update(mean=[2**2000, 0, 0]), "preprocessing"),
     (lambda m: m.update(preprocessing=[]), "preprocessing must be an object"),
     (lambda m: m["preprocessing"].update(classes=["a", "a"]), "distinct"),
@@ -114,6 +115,15 @@ def test_an_infinite_target_scale_is_refused(tmp_path):
             "overflows to infinity")  # fmt: skip
     with pytest.raises(ValueError, match="finite, > 0"):
         Standardizer.from_dict({"mean": [0.0], "scale": [np.inf]})
+
+
+def test_an_input_whose_standardised_value_overflows_is_a_clear_error():
+    pre = Preprocessing(x_scaler=Standardizer.from_dict({"mean": [0.0, 0.0], "scale": [1.0, 1e-300]}))
+    np.testing.assert_array_equal(pre.transform_X(np.array([[1.0, 1e-290]])), [[1.0, 1e10]])
+    with pytest.raises(ValueError, match=r"row 1, column 1: standardising overflows float64: .* scale 1e-300: "):
+        pre.transform_X(np.array([[1.0, 1.0], [2.0, 1e10]]))
+    with pytest.raises(ValueError, match=r"row 0, column 1: standardising overflows float32: \(x − mean\) / scale"):
+        pre.transform_X(np.array([[1.0, 1e-260]]), np.float32)
 
 
 def test_a_model_without_preprocessing_still_loads(tmp_path):
