@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+pytest.importorskip("resource", reason="the worker caps its address space with resource.setrlimit (POSIX)")
 WORKER = Path(__file__).with_name("filefuzz.py")
 SCALE = float(os.environ.get("LUCIDNET_FUZZ_SCALE", "1"))
 SEED = int(os.environ.get("LUCIDNET_FUZZ_SEED", "20240601"))
