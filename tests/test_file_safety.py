@@ -110,6 +110,22 @@ def test_every_field_is_checked(tmp_path, edit, match):
     refused(rewrite(model(tmp_path), edit), match)
 
 
+def test_json_is_parsed_strictly_and_within_bounds(tmp_path, monkeypatch):
+    from lucidnet.io import files
+
+    assert files.loads_json('{"a": [1, 2.5, "x", null, true]}') == {"a": [1, 2.5, "x", None, True]}
+    for text, match in [("[NaN]", "NaN is not a JSON number"), ("[-Infinity]", "Infinity is not a JSON number"),
+                        ("[1e999]", "overflows to infinity"), ("[" * 65 + "]" * 65, "nested deeper than 64")]:
+        with pytest.raises(ValueError, match=match):
+            files.loads_json(text)
+    files.loads_json("[" * 64 + "]" * 64)
+    p = model(tmp_path)
+    monkeypatch.setattr(files, "MAX_JSON_CONTAINERS", 10)  # counted on the text, before anything is parsed
+    with pytest.raises(ValueError, match="12 lists and objects, more than the 10 allowed"):
+        files.loads_json("[" + "{}," * 10 + "{}]")
+    refused(p, "lists and objects, more than the 10 allowed")
+
+
 def test_an_infinite_target_scale_is_refused(tmp_path):
     refused(rewrite(regression(tmp_path), lambda m: m["preprocessing"]["y_scaler"].update(scale=["@1e999"])),
             "overflows to infinity")  # fmt: skip

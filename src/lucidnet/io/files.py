@@ -28,7 +28,10 @@ try:  # POSIX: a writer holds a lock on its temporary file, so another save can 
 except ImportError:  # pragma: no cover - Windows, where an open file cannot be removed anyway
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["MAX_JSON_DEPTH", "PathLike", "atomic_write", "file_error", "is_int", "loads_json", "read_bytes"]
+__all__ = [
+    "MAX_JSON_CONTAINERS", "MAX_JSON_DEPTH", "STALE_AFTER", "PathLike", "atomic_write", "file_error", "is_int",
+    "loads_json", "read_bytes", "remove_stale_temporaries",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -37,6 +40,9 @@ PathLike = str | os.PathLike[str]
 STALE_AFTER = 5.0
 #: nesting depth allowed in the JSON of a file; lucidnet writes at most ~8 levels
 MAX_JSON_DEPTH = 64
+#: lists and objects allowed in the JSON of a file: each costs Python ~60 bytes, 20 to 30 times its text; a
+#: checkpoint of a network of MAX_LAYERS layers holds ~500,000
+MAX_JSON_CONTAINERS = 2_000_000
 # the longest reason a ModelFileError quotes from a file, in characters
 _MAX_WHY = 400
 
@@ -193,14 +199,16 @@ def _finite_float(text: str) -> float:
 
 
 def loads_json(text: str | bytes) -> Any:
-    """Parse strict JSON: ``NaN``/``Infinity`` and numbers that overflow a float (``1e999``) are refused, and so is
-    nesting deeper than :data:`MAX_JSON_DEPTH`. Raises ValueError (or RecursionError) for anything else."""
+    """Parse strict JSON: ``NaN``/``Infinity`` and numbers that overflow a float (``1e999``) are refused, and so are
+    more than :data:`MAX_JSON_CONTAINERS` lists and objects (counted on the text, before parsing) and nesting
+    deeper than :data:`MAX_JSON_DEPTH`. Raises ValueError (or RecursionError) for anything else."""
+    opening = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
+    if opening > MAX_JSON_CONTAINERS:
+        raise ValueError(f"{opening} lists and objects, more than the {MAX_JSON_CONTAINERS} allowed")
     obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
-    stack = [(obj, 1)]
-    while stack:  # no recursion: the check must not itself overflow the stack
-        value, depth = stack.pop()
-        if isinstance(value, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
-            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
-    return obj
+    level = [obj] if isinstance(obj, (dict, list)) else []
+    for _ in range(MAX_JSON_DEPTH):  # level by level, keeping only containers: no recursion, little memory
+        level = [v for c in level for v in (c.values() if isinstance(c, dict) else c) if isinstance(v, (dict, list))]
+        if not level:
+            return obj
+    raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
