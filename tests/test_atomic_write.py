@@ -99,20 +99,21 @@ def test_only_this_targets_own_temporary_files_are_removed(tmp_path):
     assert link.is_symlink() and folder.is_dir() and (elsewhere / "precious").read_text() == "keep me"
 
 
-def test_two_processes_saving_the_same_file_at_once_never_remove_each_others_write(tmp_path):
-    """With STALE_AFTER = 0 every save looks at the other's temporary file; the lock alone must protect it."""
+def test_processes_saving_the_same_file_at_once_never_remove_each_others_write(tmp_path):
+    """Three processes, 200 saves each, STALE_AFTER = 0: every save looks at the others' temporary files, and the
+    lock alone must protect them, also in the moment between a file's creation and its lock."""
     target = tmp_path / "m.safetensors"
     code = (
         "import lucidnet as ln\n"
         "from lucidnet.io import files, save_model\n"
         "files.STALE_AFTER = 0.0\n"
         "net = ln.Network([ln.Dense(50, 200), ln.Dense(200, 1)], seed=0)\n"
-        f"for _ in range(150): save_model(net, {str(target)!r})\n"
+        f"for _ in range(200): save_model(net, {str(target)!r})\n"
         "print('ok')\n"
     )
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(2)]  # fmt: skip
+                              text=True, env=env) for _ in range(3)]  # fmt: skip
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0 and out.strip() == "ok", err[-2000:]

@@ -10,6 +10,7 @@ no number that overflows to one, bounded nesting).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -59,14 +60,12 @@ def atomic_write(path: PathLike, write: Callable[[Any], None]) -> Path:
     folder = p.parent if str(p.parent) else Path(".")
     remove_stale_temporaries(p)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = _locked_temporary(p, folder)
     except OSError as exc:
         if (named := _naming(exc, p)) is not exc:
             raise named from exc
         raise
     try:
-        if fcntl is not None:  # held until after the rename: a live write is never taken for a stale one
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         # mkstemp makes the file private (0600); give it the mode a plain open() would
         umask = os.umask(0)
         os.umask(umask)
@@ -88,6 +87,25 @@ def atomic_write(path: PathLike, write: Callable[[Any], None]) -> Path:
         os.close(fd)
     _sync_folder(folder)
     return p
+
+
+def _locked_temporary(p: Path, folder: Path) -> tuple[int, str]:
+    """A new temporary file beside ``p`` and its descriptor, locked (held until after the rename, so that a live
+    write is never taken for a stale one). A cleanup by another process may take the file between its creation
+    and the lock; the lock then comes on a removed file, and a new one is made."""
+    for _ in range(100):
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
+        if fcntl is None:
+            return fd, tmp
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits only while a cleanup looks at this very file
+            if os.fstat(fd).st_nlink > 0:
+                return fd, tmp
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    raise OSError(errno.EAGAIN, "cannot keep a temporary file: removed as soon as made", str(p))
 
 
 def _naming(exc: OSError, p: Path) -> OSError:
