@@ -1,4 +1,4 @@
-"""What the playground's limits cost and hold, against a real server: the figures of docs/security-playground.md.
+"""What the playground's limits cost and hold, against a real server: the figures of docs/security.md.
 
 A child process serves the playground exactly as ``lucidnet playground`` does (``make_server(create_app())``,
 1,024 file descriptors); requests go over raw sockets. Measured:

@@ -352,7 +352,7 @@ def test_sizes_are_checked_before_anything_is_allocated(tmp_path, trained):
              (huge_dims, r"has shape \(1000000, 1000000\), the architecture needs \(4, 6\)"),
              (external, "refers to external data"), (newer, "exported by a newer lucidnet"),
              (lambda p: meta(p, lambda m: m.update(network=None)), "no network configuration"),
-             (lambda p: meta(p, lambda m: m.update(history={"loss": [float("nan")]})), "damaged lucidnet model")]
+             (lambda p: meta(p, lambda m: m.update(history={"loss": [float("nan")]})), "NaN is not a JSON number")]
     for edit, message in cases:
         with pytest.raises(ModelFileError, match=message):
             load_onnx(_edited(exported, tmp_path, edit))

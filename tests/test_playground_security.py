@@ -2,7 +2,7 @@
 
 A real uvicorn server (:func:`lucidnet.playground.serve.make_server`, as ``lucidnet playground`` runs it) in a
 thread, or in a child process where memory and file descriptors are measured; requests over raw sockets, so
-that every header is exactly what a browser or an attacker would send. docs/security-playground.md explains
+that every header is exactly what a browser or an attacker would send. docs/security.md explains
 the threat model and the figures.
 """
 

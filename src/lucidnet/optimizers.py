@@ -32,6 +32,8 @@ class Optimizer(Configurable):
 
     #: names of the per-parameter state buffers
     _buffers: tuple[str, ...] = ()
+    #: the buffers the update keeps ≥ 0 (sums and running averages of g²); checked when a state is loaded
+    nonnegative: tuple[str, ...] = ()
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
@@ -93,6 +95,36 @@ class Optimizer(Configurable):
         self.t = int(state.get("t", 0))
         self.state = {k: [np.array(a) for a in v] for k, v in buffers.items()}
 
+    def check_state(self, state: Any, params: Sequence[np.ndarray]) -> None:
+        """ValueError unless ``state`` is a ``state_dict()`` this optimizer could have made for ``params``.
+
+        That is ``{"t": int ≥ 0, "buffers": {…}}`` with the buffers either absent (no step yet) or exactly the
+        ones this optimizer keeps, each a list of one finite array per parameter, of its shape and dtype, ≥ 0
+        where the update keeps it so (Adam's v, RMSprop's square_avg, Adagrad's sum). A checkpoint's state is
+        checked so before ``load_state_dict``.
+        """
+        if not isinstance(state, dict) or set(state) - {"t", "buffers"}:
+            raise ValueError(f"{self.name} state must be {{'t': steps, 'buffers': {{…}}}}, got {str(state)[:60]}")
+        t, buffers = state.get("t", 0), state.get("buffers", {})
+        if isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < 2**63:
+            raise ValueError(f"{self.name} step count t must be an integer >= 0, got {t!r}")
+        if not isinstance(buffers, dict) or (buffers and set(buffers) != set(self._buffers)):
+            keeps = list(self._buffers)
+            got = sorted(buffers) if isinstance(buffers, dict) else type(buffers).__name__
+            raise ValueError(f"{self.name} keeps the state buffers {keeps}, got {got}")
+        for name, arrays in buffers.items():
+            if not isinstance(arrays, list) or len(arrays) != len(params):
+                n = len(arrays) if isinstance(arrays, list) else type(arrays).__name__
+                raise ValueError(f"{self.name} state {name!r} needs {len(params)} arrays (one per parameter), got {n}")
+            for j, (a, p) in enumerate(zip(arrays, params)):
+                if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p.dtype:
+                    got = f"{a.dtype} {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+                    raise ValueError(f"{self.name} state {name}[{j}] must be {p.dtype} of shape {p.shape}, got {got}")
+                if not np.isfinite(a).all():
+                    raise ValueError(f"{self.name} state {name}[{j}] contains NaN or infinity")
+                if name in self.nonnegative and (a < 0).any():
+                    raise ValueError(f"{self.name} state {name}[{j}] has negative entries; it is a sum of squares")
+
 
 
 class SGD(Optimizer):
@@ -151,6 +183,7 @@ class Adam(Optimizer):
 
     name = "adam"
     _buffers = ("m", "v")
+    nonnegative = ("v",)
 
     def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
@@ -190,6 +223,7 @@ class RMSprop(Optimizer):
 
     name = "rmsprop"
     _buffers: tuple[str, ...] = ("square_avg", "momentum")
+    nonnegative = ("square_avg",)
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, momentum: float = 0.0,
                  weight_decay: float = 0.0):
@@ -227,6 +261,7 @@ class Adagrad(Optimizer):
 
     name = "adagrad"
     _buffers = ("sum",)
+    nonnegative = ("sum",)
 
     def __init__(self, lr: float = 1e-2, eps: float = 1e-10, weight_decay: float = 0.0):
         super().__init__(lr)

@@ -143,10 +143,32 @@ def _train_options(args: argparse.Namespace) -> dict[str, Any]:
     return opts
 
 
+#: the type each option must have where the range checks of :func:`_validate` do not already say it (a TOML
+#: file and a checkpoint's stored options can hold any JSON value); None is allowed where it is the default
+_TYPES: dict[str, tuple[type, ...]] = {
+    "data": (str,), "labels": (str,), "dataset": (str,), "target": (str, int), "task": (str,), "loss": (str,),
+    "dtype": (str,), "standardize": (bool,), "out": (str, os.PathLike), "checkpoint": (str, os.PathLike),
+    "epochs": (int,), "batch_size": (int,), "early_stopping": (int,), "checkpoint_every": (int,),
+}  # fmt: skip
+
+
+def _check_types(opts: dict[str, Any]) -> None:
+    for key, types in _TYPES.items():
+        v = opts[key]
+        if v is None and TRAIN_DEFAULTS[key] is None:
+            continue
+        if (isinstance(v, bool) and bool not in types) or not isinstance(v, types):
+            words = {str: "text", int: "an integer", bool: "true or false", os.PathLike: "a path"}
+            kinds = " or ".join(words[t] for t in types)
+            raise CliError(f"--{key.replace('_', '-')} must be {kinds}, got {v!r}"[:300])
+
+
 def _validate(opts: dict[str, Any]) -> None:
     from ..activations import ACTIVATIONS, get_activation
     from ..losses import LOSSES
     from ..optimizers import OPTIMIZERS, get_optimizer
+
+    _check_types(opts)
 
     opts["activation"] = _check_spec("activation", opts["activation"], ACTIVATIONS, get_activation)
     if opts["output_activation"] is not None:

@@ -23,6 +23,7 @@ from ..network import Network
 from ..optimizers import Optimizer, get_optimizer
 from ..progress import progress_for
 from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _train_options, _validate
+from .resume import checkpoint_options, finish_stopped_run, resumed_options, stopped_early
 from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError
 from .tables import Prepared, _load_training_table, prepare
 
@@ -65,12 +66,15 @@ class _Run:
 def cmd_train(args: argparse.Namespace) -> int:
     notes: list[str] = []
     resume = load_checkpoint(args.resume) if args.resume else None
-    opts = _resumed_options(args, resume) if resume is not None else _train_options(args)
+    # a checkpoint decides no path: see cli/resume.py
+    opts = resumed_options(args, resume, Path(args.resume)) if resume is not None else _train_options(args)
     _validate(opts)
     out = _check_writable(opts["out"])
     ck_path = _checkpoint_path(opts) if opts["checkpoint_every"] else None
     if ck_path is not None:
         _check_writable(ck_path)
+    if resume is not None and stopped_early(resume, opts):
+        return finish_stopped_run(resume, Path(args.resume), opts, out)
     table, hint = _load_training_table(opts)
     prep = prepare(table, opts, hint, notes)
     if resume is not None:
@@ -86,16 +90,6 @@ def cmd_train(args: argparse.Namespace) -> int:
         sys.stderr.write(f"lucidnet: note: {note}\n")
     callbacks = _callbacks(run, resume, quiet=args.quiet)
     return _fit(run, callbacks)
-
-
-def _resumed_options(args: argparse.Namespace, resume: Checkpoint) -> dict[str, Any]:
-    """The options of the run a checkpoint paused, with what a resumed run may change from the command line."""
-    opts = dict(TRAIN_DEFAULTS)
-    opts.update((resume.bundle.options or {}).get("train", {}))
-    for key in ("out", "epochs", "checkpoint_every", "checkpoint", "data"):
-        if getattr(args, key, None) is not None:
-            opts[key] = getattr(args, key)
-    return opts
 
 
 def _optimizer(resume: Checkpoint) -> Optimizer:
@@ -121,12 +115,13 @@ def _callbacks(run: _Run, resume: Checkpoint | None, quiet: bool) -> list[Callba
         callbacks.append(progress_for(sys.stderr, opts["epochs"], first_epoch=run.done))
     if run.checkpoint is not None:
         every, path = opts["checkpoint_every"], run.checkpoint
+        ck_options = checkpoint_options(run.options, path)  # its data path relative to its folder, for --resume
 
         def checkpoint(state: Any) -> None:
             epoch = run.done + state.epoch + 1
             if epoch % every == 0:
                 save_checkpoint(path, state.network, state.optimizer, epoch=epoch, preprocessing=run.prep.pre,
-                                history=run.history(state.history), options=run.options,
+                                history=run.history(state.history), options=ck_options,
                                 extra=_watch_state(run.watchers, run.done))
 
         callbacks.append(LambdaCallback(on_epoch_end=checkpoint))

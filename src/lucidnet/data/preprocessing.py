@@ -69,8 +69,12 @@ class Standardizer:
         s = cls()
         mean = np.asarray(data["mean"], dtype=np.float64)
         scale = np.asarray(data["scale"], dtype=np.float64)
-        if mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all() or not (scale > 0).all():
-            raise ValueError("a standardizer needs equal-length finite 'mean' and positive 'scale' lists")
+        # a scale below the smallest normal float64 (2.2e-308) has an infinite reciprocal: no input would map
+        # to a finite x', and Standardizer.fit never makes one (a constant column gets 1)
+        if (mean.ndim != 1 or mean.shape != scale.shape or not np.isfinite(mean).all()
+                or not np.isfinite(scale).all() or not (scale >= np.finfo(np.float64).tiny).all()):
+            raise ValueError("a standardizer needs equal-length lists 'mean' (finite) and 'scale' (finite, > 0 and "
+                             "not subnormal: >= 2.2e-308)")
         s.mean_, s.scale_ = mean, scale
         return s
 
@@ -150,11 +154,21 @@ class Preprocessing:
             parts.append(f"classes={self.classes!r}")
         return f"Preprocessing({', '.join(parts)})"
 
-    def transform_X(self, X: np.ndarray) -> np.ndarray:
-        """x' = (x − mean) / scale, shape (n, n_in) → (n, n_in)."""
+    def transform_X(self, X: np.ndarray, dtype: Any = np.float64) -> np.ndarray:
+        """x' = (x − mean) / scale, shape (n, n_in) → (n, n_in); ValueError where a finite x gives an x' beyond
+        the range of ``dtype`` (the network's: float32 ends at 3.4e38)."""
         if self.x_scaler is None:
             return np.asarray(X, dtype=np.float64)
-        return np.asarray(self.x_scaler.transform(X))
+        x = self.x_scaler._check(X)
+        with np.errstate(over="ignore"):
+            z = np.asarray(self.x_scaler.transform(x))
+        bad = ~(np.abs(z) <= np.finfo(dtype).max) & np.isfinite(x)
+        if bad.any():
+            i, j = (int(v) for v in np.argwhere(bad)[0])
+            raise ValueError(f"row {i}, column {j}: standardising overflows {np.dtype(dtype)}: (x − mean) / scale = "
+                             f"{z[i, j]:.3g} with mean {self.x_scaler.mean_[j]:.3g}, scale "
+                             f"{self.x_scaler.scale_[j]:.3g}: the input is far outside what the model was trained on")
+        return z
 
     def encode_y(self, y: Any) -> np.ndarray:
         """Targets as the network learns them: class indices (n,) int64, or scaled values (n, k)."""

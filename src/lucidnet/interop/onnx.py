@@ -33,7 +33,7 @@ import numpy as np
 from .._version import __version__
 from ..activations import Sigmoid
 from ..io import ModelBundle, Preprocessing, atomic_write
-from ..io.schema import metadata, to_json
+from ..io.schema import metadata, param_tensors, sealed_json
 from ..layers import Dense
 from ..network import Network
 from .onnx_ops import GraphBuilder, export_activation
@@ -154,8 +154,8 @@ def _metadata_json(bundle: ModelBundle) -> str:
     """The model file's ``lucidnet`` metadata of ``bundle``, as JSON (:mod:`lucidnet.io.schema`'s, the one place
     that knows what a model file stores)."""
     meta = metadata(bundle.network, bundle.preprocessing, bundle.history, bundle.options)
-    try:
-        return to_json(meta)
+    try:  # sealed with the model file's checksums of the weights, which the graph holds as initializers
+        return sealed_json(meta, param_tensors(bundle.network))
     except (ValueError, TypeError) as exc:
         raise ValueError(f"the model's metadata cannot be stored as JSON: {exc}") from None
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 import numpy as np
 
-from ..activations import get_activation
 from ..io import ModelBundle, ModelFileError, load_model
-from ..io.schema import build_bundle, parse_metadata
+from ..io.schema import build_bundle, parse_metadata, planned_shapes
 from .extras import require
 from .onnx import FORMAT, FORMAT_VERSION, onnx_model
 
@@ -76,31 +75,6 @@ def _metadata(path: Path, proto: Any) -> dict[str, Any]:
     return meta
 
 
-def _is_size(v: Any) -> TypeGuard[int]:
-    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
-
-
-def _expected_tensors(config: dict[str, Any]) -> dict[str, tuple[int, ...]]:
-    """{"layers.{i}.W": (n_in, n_out·k), "layers.{i}.b": (n_out·k,)} from the config alone, nothing allocated."""
-    layers = config.get("layers")
-    if not isinstance(layers, list) or not layers:
-        raise ValueError("the network has no layers")
-    shapes: dict[str, tuple[int, ...]] = {}
-    for i, c in enumerate(layers):
-        if not isinstance(c, dict) or c.get("name") not in ("dense", "dropout"):
-            raise ValueError(f"layer {i} is not a dense or dropout layer: {c!r:.80}")
-        if c["name"] == "dropout":
-            continue
-        n_in, n_out = c.get("n_in"), c.get("n_out")
-        if not (_is_size(n_in) and _is_size(n_out)):
-            raise ValueError(f"layer {i} has sizes {n_in!r}, {n_out!r}")
-        width = n_out * get_activation(c.get("activation", "sigmoid")).k
-        shapes[f"layers.{i}.W"] = (n_in, width)
-        if c.get("bias", True):
-            shapes[f"layers.{i}.b"] = (width,)
-    return shapes
-
-
 def _weight(onnx: Any, path: Path, tensor: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """One initializer as an array, after its shape, dtype and byte count are checked against ``shape``."""
     name = tensor.name
@@ -120,8 +94,8 @@ def _weight(onnx: Any, path: Path, tensor: Any, shape: tuple[int, ...], dtype: n
 def _bundle(onnx: Any, path: Path, proto: Any, meta: dict[str, Any]) -> ModelBundle:
     """Network (weights from the initializers) and preprocessing from the metadata, every field checked."""
     config = meta["network"]
+    shapes = planned_shapes(path, config)  # the declared sizes, nothing allocated: io.schema's own check
     try:
-        shapes = _expected_tensors(config)
         dtype = np.dtype(config.get("dtype", "float64"))
         if dtype not in (np.float64, np.float32):
             raise ValueError(f"dtype {dtype}")

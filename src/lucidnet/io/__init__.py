@@ -5,18 +5,22 @@
 =============================  ======================================================================
 module                         what it holds
 =============================  ======================================================================
-:mod:`~.files`                 :func:`atomic_write` (temporary file, fsync, rename), reading with clear errors
+:mod:`~.files`                 :func:`atomic_write` (temporary file, fsync, rename), reading and strict JSON
 :mod:`~.safetensors`           the container: :func:`write_safetensors`, :func:`read_safetensors`
 :mod:`~.model`                 :class:`ModelBundle`: a network with its preprocessing, history and options
+:mod:`~.checksums`             SHA-256 of each tensor and of the metadata, kept in the metadata
 :mod:`~.schema`                the tensors and ``lucidnet`` metadata of a model file, ``FORMAT_VERSION``
 :mod:`~.model_file`            :func:`save_model`, :func:`load_model`, :func:`load`
 :mod:`~.text_file`             :func:`save_txt`, :func:`load_txt`: the same model as plain text
 :mod:`~.checkpoints`           :class:`Checkpoint`, :func:`save_checkpoint`, :func:`load_checkpoint`
 =============================  ======================================================================
 
-Loading never runs code: the header is parsed as JSON, every field is checked, and any problem (truncation,
-corruption, a foreign or newer file, absurd sizes, overlapping offsets, shapes that disagree with the
-architecture, non-finite weights, unknown registry names) raises :class:`ModelFileError` and nothing else.
+Loading never runs code: the header is parsed as strict JSON, the checksums of :mod:`~.checksums` are checked
+(a changed byte is an error naming its tensor), every declared size is checked against the tensors in the file
+before anything is allocated, every field is checked, and any problem (truncation, corruption, a foreign or newer
+file, absurd sizes, overlapping offsets, shapes that disagree with the architecture, non-finite weights or scales,
+unknown registry names, optimizer state that does not fit the parameters) raises :class:`ModelFileError` and
+nothing else. docs/security.md states what this protects against and how the fuzz test shows it.
 """
 
 from __future__ import annotations

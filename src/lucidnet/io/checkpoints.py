@@ -15,12 +15,16 @@ from typing import Any
 import numpy as np
 
 from ..data.preprocessing import Preprocessing
+from ..optimizers import get_optimizer
 from .files import PathLike, file_error, is_int
 from .model import ModelBundle
 from .safetensors import read_safetensors, write_safetensors
-from .schema import build_bundle, metadata, param_tensors, parse_metadata, to_json
+from .schema import build_bundle, metadata, param_tensors, parse_metadata, sealed_json
 
-__all__ = ["Checkpoint", "load_checkpoint", "save_checkpoint"]
+__all__ = ["MAX_EPOCH", "Checkpoint", "load_checkpoint", "save_checkpoint"]
+
+#: the most epochs a checkpoint may say it has run
+MAX_EPOCH = 2**31
 
 @dataclass
 class Checkpoint:
@@ -76,11 +80,15 @@ def save_checkpoint(
         "extra": _split_state(extra, "extra", tensors) if extra else {},
     }
     meta = metadata(net, preprocessing, history, options, {"checkpoint": ck})
-    return write_safetensors(path, tensors, {"lucidnet": to_json(meta)})
+    return write_safetensors(path, tensors, {"lucidnet": sealed_json(meta, tensors)})
 
 
 def load_checkpoint(path: PathLike) -> Checkpoint:
     """Read a file written by :func:`save_checkpoint`; the network's RNG is set to the saved state.
+
+    Everything is checked before it is used: the model part as by :func:`~lucidnet.io.load_model`, the epoch
+    count, the generator state (field by field, in range), and the optimizer state against the network's
+    parameters (``Optimizer.check_state``: shapes, dtypes, finite, ≥ 0 where the update keeps it so).
 
     Raises
     ------
@@ -96,24 +104,45 @@ def load_checkpoint(path: PathLike) -> Checkpoint:
             p, "a model file, not a checkpoint (no optimizer state); use --checkpoint-every to write one"
         )
     bundle = build_bundle(p, m, tensors)
+    epoch = ck.get("epoch")
+    if not is_int(epoch) or not 0 <= epoch <= MAX_EPOCH:
+        raise file_error(p, f"corrupted checkpoint: epoch must be an integer in [0, {MAX_EPOCH}], got {epoch!r}")
+    rng_state = _set_rng(p, bundle.network.rng, ck.get("rng_state"))
+    opt = ck.get("optimizer")
+    if not isinstance(opt, dict) or not isinstance(opt.get("config"), dict) or "state" not in opt:
+        raise file_error(p, "corrupted checkpoint: 'optimizer' must be {'config': {…}, 'state': {…}}")
     try:
-        epoch = ck["epoch"]
-        if not is_int(epoch) or epoch < 0:
-            raise ValueError(f"epoch {epoch!r}")
-        opt = ck["optimizer"]
+        optimizer = get_optimizer(opt["config"])
         state = _join_state(opt["state"], tensors)
-        if not isinstance(state, dict):
-            raise TypeError("optimizer state must be an object")
-        bundle.network.rng.bit_generator.state = ck["rng_state"]
-        config = opt["config"]
-        if not isinstance(config, dict):
-            raise TypeError("optimizer config must be an object")
+        optimizer.check_state(state, bundle.network.parameters())
         extra = _join_state(ck["extra"], tensors) if ck.get("extra") else {}
         if not isinstance(extra, dict):
             raise TypeError("extra must be an object")
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
         raise file_error(p, f"corrupted checkpoint ({type(exc).__name__}: {exc})") from None
-    return Checkpoint(bundle, epoch, config, state, ck["rng_state"], extra)
+    return Checkpoint(bundle, epoch, opt["config"], state, rng_state, extra)
+
+
+def _set_rng(p: Path, rng: np.random.Generator, state: Any) -> dict[str, Any]:
+    """Check a saved PCG64 state field by field (each number in its range), then give it to ``rng``."""
+    inner = state.get("state") if isinstance(state, dict) else None
+    ok = (
+        isinstance(state, dict) and set(state) == {"bit_generator", "state", "has_uint32", "uinteger"}
+        and state["bit_generator"] == type(rng.bit_generator).__name__ == "PCG64"
+        and isinstance(inner, dict) and set(inner) == {"state", "inc"}
+        and all(is_int(v) and 0 <= v < 2**128 for v in inner.values())
+        and is_int(state["has_uint32"]) and state["has_uint32"] in (0, 1)
+        and is_int(state["uinteger"]) and 0 <= state["uinteger"] < 2**32
+    )  # fmt: skip
+    if not ok:
+        raise file_error(p, "corrupted checkpoint: rng_state must be a PCG64 state {'bit_generator': 'PCG64', "
+                         "'state': {'state': s, 'inc': i}, 'has_uint32': 0 or 1, 'uinteger': u} with s, i < 2**128 "
+                         "and u < 2**32")  # fmt: skip
+    try:
+        rng.bit_generator.state = state
+    except (OverflowError, TypeError, ValueError) as exc:
+        raise file_error(p, f"corrupted checkpoint: rng_state ({exc})") from None
+    return dict(state)
 
 
 def _split_state(obj: Any, prefix: str, tensors: dict[str, np.ndarray]) -> Any:
@@ -129,16 +158,19 @@ def _split_state(obj: Any, prefix: str, tensors: dict[str, np.ndarray]) -> Any:
 
 
 def _join_state(obj: Any, tensors: dict[str, np.ndarray]) -> Any:
-    """Inverse of :func:`_split_state` (KeyError/TypeError on anything malformed)."""
+    """Inverse of :func:`_split_state` (KeyError/TypeError on anything malformed; the metadata's JSON is at most
+    64 levels deep, so the recursion is too)."""
     if not isinstance(obj, dict) or len(obj) != 1:
         raise TypeError(f"malformed state entry {str(obj)[:40]}")
     ((kind, v),) = obj.items()
-    if kind == "tensor":
+    if kind == "tensor" and isinstance(v, str):
+        if v not in tensors:
+            raise KeyError(f"no tensor {v!r}")
         return tensors[v].copy()
-    if kind == "dict":
+    if kind == "dict" and isinstance(v, dict):
         return {k: _join_state(x, tensors) for k, x in v.items()}
-    if kind == "list":
+    if kind == "list" and isinstance(v, list):
         return [_join_state(x, tensors) for x in v]
     if kind == "value":
         return v
-    raise TypeError(f"malformed state entry kind {kind!r}")
+    raise TypeError(f"malformed state entry {kind!r}: {str(v)[:40]}")

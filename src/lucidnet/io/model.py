@@ -53,7 +53,7 @@ class ModelBundle:
 
     def predict_raw(self, X: np.ndarray) -> np.ndarray:
         """o = network(x'), shape (n, n_out): probabilities for softmax/sigmoid outputs, scaled values else."""
-        return np.asarray(self.network.predict(self.preprocessing.transform_X(X)))
+        return np.asarray(self.network.predict(self.preprocessing.transform_X(X, self.network.dtype)))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Answers for raw X (n, n_in): class labels as in the training data, or values in the target's units."""

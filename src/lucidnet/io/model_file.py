@@ -16,7 +16,7 @@ from ..data.preprocessing import Preprocessing
 from .files import PathLike, read_bytes
 from .model import ModelBundle
 from .safetensors import read_safetensors, write_safetensors
-from .schema import build_bundle, metadata, param_tensors, parse_metadata, to_json
+from .schema import build_bundle, metadata, param_tensors, parse_metadata, sealed_json
 from .text_file import TEXT_MAGIC, read_text_model
 
 __all__ = ["load", "load_model", "save_model"]
@@ -47,8 +47,9 @@ def save_model(
     Path
         Where the file is.
     """
+    tensors = param_tensors(net)
     meta = metadata(net, preprocessing, history, options)
-    return write_safetensors(path, param_tensors(net), {"lucidnet": to_json(meta)})
+    return write_safetensors(path, tensors, {"lucidnet": sealed_json(meta, tensors)})
 
 
 def load_model(path: PathLike) -> ModelBundle:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .files import PathLike, atomic_write, file_error, is_int, read_bytes
+from .files import PathLike, atomic_write, file_error, is_int, loads_json, read_bytes
 
 __all__ = ["read_safetensors", "write_safetensors"]
 
@@ -46,6 +46,9 @@ _DTYPES: dict[str, np.dtype] = {
 _DTYPE_NAMES = {v.newbyteorder("<") if v.itemsize > 1 else v: k for k, v in _DTYPES.items()}
 # A lucidnet header is a few kB even with a long history; safetensors itself caps headers at 100 MB.
 _MAX_HEADER = 100 * 1024 * 1024
+# The largest dimension (and number of elements) a tensor may declare: beyond any array NumPy can hold, small
+# enough that shape arithmetic never overflows; the bytes a shape needs must lie in the file anyway.
+_MAX_ELEMENTS = 2**48
 
 
 def write_safetensors(path: PathLike, tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> Path:
@@ -108,9 +111,9 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
     if n < 2:
         raise file_error(p, f"corrupted: header size {n}")
     try:
-        header = json.loads(raw[8 : 8 + n].decode("utf-8"))
+        header = loads_json(raw[8 : 8 + n].decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise file_error(p, f"corrupted header, not valid UTF-8 JSON ({type(exc).__name__})") from None
+        raise file_error(p, f"corrupted header, not valid UTF-8 JSON ({exc})") from None
     if not isinstance(header, dict):
         raise file_error(p, "corrupted header: expected a JSON object")
     meta = header.pop("__metadata__", {})
@@ -129,7 +132,8 @@ def read_safetensors(path: PathLike) -> tuple[dict[str, np.ndarray], dict[str, s
         dt, shape, offs = info["dtype"], info["shape"], info["data_offsets"]
         if not isinstance(dt, str) or dt not in _DTYPES:
             raise file_error(p, f"tensor {name!r}: unsupported dtype {dt!r}; lucidnet reads {', '.join(_DTYPES)}")
-        if not isinstance(shape, list) or not all(is_int(s) and s >= 0 for s in shape) or len(shape) > 8:
+        if (not isinstance(shape, list) or len(shape) > 8 or not all(is_int(s) and s >= 0 for s in shape)
+                or math.prod(s for s in shape if s) > _MAX_ELEMENTS):
             raise file_error(p, f"tensor {name!r}: invalid shape {shape!r}")
         if not (isinstance(offs, list) and len(offs) == 2 and all(is_int(o) for o in offs)):
             raise file_error(p, f"tensor {name!r}: invalid data_offsets {offs!r}")

@@ -7,7 +7,6 @@ those of a ``.safetensors`` model file (:mod:`lucidnet.io.schema`).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -17,11 +16,13 @@ import numpy as np
 from ..data.preprocessing import Preprocessing
 from .files import PathLike, atomic_write, file_error, read_bytes
 from .model import ModelBundle
-from .schema import build_bundle, metadata, param_tensors, parse_metadata, to_json
+from .schema import build_bundle, metadata, param_tensors, parse_metadata, sealed_json
 
 __all__ = ["load_txt", "save_txt"]
 
 TEXT_MAGIC = b"# lucidnet weights"
+# the most elements one tensor of a text file may declare (each is at least two characters of text)
+_MAX_ELEMENTS = 10**8
 
 
 def save_txt(
@@ -44,8 +45,9 @@ def save_txt(
         meta.update(metadata(net, b.preprocessing, b.history, b.options))
     else:
         net, meta = net_or_bundle, metadata(net_or_bundle, preprocessing, history, options)
-    lines = [TEXT_MAGIC.decode(), f"# meta: {to_json(meta)}", ""]
-    for name, arr in param_tensors(net).items():
+    tensors = param_tensors(net)
+    lines = [TEXT_MAGIC.decode(), f"# meta: {sealed_json(meta, tensors)}", ""]
+    for name, arr in tensors.items():
         lines.append(f"{name} {arr.dtype.name} {' '.join(str(s) for s in arr.shape)}")
         for row in np.atleast_2d(arr) if arr.ndim == 2 else [arr]:
             # str of a NumPy float is the shortest text that reads back to the same float32 or float64
@@ -56,17 +58,19 @@ def save_txt(
 
 
 def read_text_model(p: Path) -> ModelBundle:
+    """The bundle in the text model file ``p``, every field checked as in a ``.safetensors`` file."""
+    return build_bundle(p, *read_text_parts(p))
+
+
+def read_text_parts(p: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """(metadata, tensors) of the text model file ``p``, as parsed; :func:`read_text_model` checks them."""
     try:
         lines = p.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError:
         raise file_error(p, "corrupted text model file (not UTF-8)") from None
     if len(lines) < 2 or not lines[1].startswith("# meta: "):
         raise file_error(p, "corrupted text model file: second line must be '# meta: {...}'")
-    try:
-        m_raw = json.loads(lines[1][len("# meta: ") :])
-    except (ValueError, RecursionError):
-        raise file_error(p, "corrupted text model file: metadata is not valid JSON") from None
-    m = parse_metadata(p, {"lucidnet": json.dumps(m_raw)})
+    m = parse_metadata(p, {"lucidnet": lines[1][len("# meta: ") :]})
     tensors: dict[str, np.ndarray] = {}
     i = 2
     while i < len(lines):
@@ -81,20 +85,24 @@ def read_text_model(p: Path) -> ModelBundle:
             shape = tuple(int(s) for s in parts[2:])
         except ValueError:
             raise file_error(p, f"line {i}: bad shape in {line[:60]!r}") from None
-        if len(shape) not in (1, 2) or any(s < 0 for s in shape) or math.prod(shape) > 10**8:
+        if (len(shape) not in (1, 2) or not all(0 <= s <= _MAX_ELEMENTS for s in shape)
+                or math.prod(shape) > _MAX_ELEMENTS):
             raise file_error(p, f"line {i}: bad shape {shape}")
         n_rows = shape[0] if len(shape) == 2 else 1
         rows = lines[i : i + n_rows]
         try:
             values = [[float(v) for v in r.split()] for r in rows]
-            arr = np.array(values, dtype=parts[1])
+            with np.errstate(all="ignore"):  # an overflow to float32 infinity is refused below, by name
+                arr = np.array(values, dtype=parts[1])
         except ValueError:
             raise file_error(p, f"line {i + 1}: tensor {parts[0]!r} has non-numeric or ragged rows") from None
         if len(rows) != n_rows or arr.size != math.prod(shape):
             raise file_error(p, f"line {i + 1}: tensor {parts[0]!r} does not have shape {shape}")
+        if parts[0] in tensors:
+            raise file_error(p, f"line {i}: tensor {parts[0]!r} appears twice")
         tensors[parts[0]] = arr.reshape(shape)
         i += n_rows
-    return build_bundle(p, m, tensors)
+    return m, tensors
 
 
 def load_txt(path: PathLike) -> Any:
