@@ -1,8 +1,10 @@
 """``lucidnet train``: build a network from the options, fit it, save the model (and checkpoints).
 
-Ctrl-C stops after the current batch and saves the best weights seen so far (exit status 130); a run that
-diverges saves them too, with advice in the command's own options (exit status 1). A checkpoint file holds the
-optimizer state, so ``--resume`` goes on exactly where the run stopped.
+By default a fifth of the rows is held out: training stops when their loss has not improved for 20 epochs and
+the model keeps the weights of the best epoch; the summary says which epoch, why training stopped, and the
+held-out scores in the target's units. Ctrl-C stops after the current batch and saves the best weights seen so
+far (exit status 130); a run that diverges saves them too, with advice in the command's own options (exit
+status 1). A checkpoint file holds the optimizer state, so ``--resume`` goes on exactly where the run stopped.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from ..network import Network
 from ..optimizers import Optimizer, get_optimizer
 from ..progress import progress_for
 from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _train_options, _validate
-from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError
-from .tables import Prepared, _load_training_table, prepare
+from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError, tell
+from .summary import train_summary
+from .tables import Prepared, Training, load_training, prepare
 
 
 def network_for(table: Table, opts: dict[str, Any], prep: Prepared) -> Network:
@@ -41,7 +44,7 @@ class _Run:
     """One ``lucidnet train``: its options, data, network, optimizer and where it writes."""
 
     opts: dict[str, Any]
-    table: Table
+    training: Training
     prep: Prepared
     net: Network
     optimizer: Optimizer
@@ -50,6 +53,10 @@ class _Run:
     done: int = 0  # epochs run before this one (a resumed run)
     before: dict[str, Any] | None = None  # the history of those epochs
     watchers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def table(self) -> Table:
+        return self.training.table
 
     @property
     def options(self) -> dict[str, Any]:
@@ -71,28 +78,41 @@ def cmd_train(args: argparse.Namespace) -> int:
     ck_path = _checkpoint_path(opts) if opts["checkpoint_every"] else None
     if ck_path is not None:
         _check_writable(ck_path)
-    table, hint = _load_training_table(opts)
-    prep = prepare(table, opts, hint, notes)
+    training = load_training(opts, notes)
+    prep = prepare(training.table, opts, training.task_hint, notes, training)
     if resume is not None:
-        run = _Run(opts, table, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
+        run = _Run(opts, training, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
                    resume.bundle.history)
     else:
         spec = opts["optimizer"]
         optimizer = get_optimizer({**(spec if isinstance(spec, dict) else {"name": spec}), "lr": opts["lr"]})
-        run = _Run(opts, table, prep, network_for(table, opts, prep), optimizer, out, ck_path)
+        run = _Run(opts, training, prep, network_for(training.table, opts, prep), optimizer, out, ck_path)
     if opts["epochs"] - run.done < 1:
         raise CliError(f"the checkpoint has already run {run.done} of {opts['epochs']} epochs; pass a larger --epochs")
-    for note in notes:
-        sys.stderr.write(f"lucidnet: note: {note}\n")
+    tell(notes)
     callbacks = _callbacks(run, resume, quiet=args.quiet)
     return _fit(run, callbacks)
 
 
+#: the options a resumed run may take from the command line; any other is refused, as it would be ignored
+RESUMABLE = ("out", "epochs", "checkpoint_every", "checkpoint", "data", "labels")
+
+
 def _resumed_options(args: argparse.Namespace, resume: Checkpoint) -> dict[str, Any]:
     """The options of the run a checkpoint paused, with what a resumed run may change from the command line."""
+    ignored = ["config"] if getattr(args, "config", None) else []
+    ignored += [k for k in TRAIN_DEFAULTS if k not in RESUMABLE and getattr(args, k, None) is not None]
+    if ignored:
+        shown = ", ".join("--" + k.replace("_", "-") for k in ignored)
+        raise CliError(f"--resume goes on with the checkpoint's own options, so it would ignore {shown}; drop "
+                       f"{'them' if len(ignored) > 1 else 'it'}, or start a new run without --resume (with --resume "
+                       f"only {', '.join('--' + k.replace('_', '-') for k in RESUMABLE)} may be given)")
+    saved = (resume.bundle.options or {}).get("train", {})
     opts = dict(TRAIN_DEFAULTS)
-    opts.update((resume.bundle.options or {}).get("train", {}))
-    for key in ("out", "epochs", "checkpoint_every", "checkpoint", "data"):
+    if "keep" not in saved:  # lucidnet 0.1 saved the last epoch, or early stopping's best
+        opts["keep"] = "best" if saved.get("early_stopping") else "last"
+    opts.update(saved)
+    for key in RESUMABLE:
         if getattr(args, key, None) is not None:
             opts[key] = getattr(args, key)
     return opts
@@ -111,9 +131,10 @@ def _callbacks(run: _Run, resume: Checkpoint | None, quiet: bool) -> list[Callba
     """Keep the best weights, stop early if asked, show progress, write checkpoints: in that order, so that a
     checkpoint holds this epoch's best weights and patience count."""
     opts = run.opts
-    run.watchers["best"] = BestWeights(restore=False)
+    best = opts["keep"] == "best"
+    run.watchers["best"] = BestWeights(restore=best)
     if opts["early_stopping"] is not None:
-        run.watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"])
+        run.watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"], restore_best=best)
     if resume is not None:  # the best weights and the patience used so far carry over
         _restore_watch(run.watchers, resume.extra, run.done)
     callbacks: list[Callback] = list(run.watchers.values())
@@ -134,7 +155,8 @@ def _callbacks(run: _Run, resume: Checkpoint | None, quiet: bool) -> list[Callba
 
 
 def _fit(run: _Run, callbacks: list[Callback]) -> int:
-    """Train, then save: the last weights when training ends, the best ones when it is interrupted or diverges."""
+    """Train, then save: the best (or with --keep last, the last) weights when training ends, the best ones when it
+    is interrupted or diverges."""
     prep, best = run.prep, run.watchers["best"]
     metrics = ["accuracy"] if prep.pre.classes is not None else []
     val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
@@ -158,7 +180,7 @@ def _fit(run: _Run, callbacks: list[Callback]) -> int:
             sys.stderr.write(f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {run.checkpoint}\n")
         return EXIT_INTERRUPTED
     run.save(hist)
-    print(_train_summary(run, hist, seconds))
+    print("\n".join(train_summary(run.net, run.training, run.prep.pre, run.opts, hist, seconds, run.out)))
     return EXIT_OK
 
 
@@ -225,21 +247,3 @@ def _merged_history(before: dict[str, Any] | None, history: Any) -> dict[str, An
     now["history"] = merged
     now["epochs"] = len(merged.get("loss", []))
     return now
-
-
-def _train_summary(run: _Run, hist: dict[str, Any], seconds: float) -> str:
-    net, table, out = run.net, run.table, run.out
-    last = {k: v[-1] for k, v in hist["history"].items() if v}
-    acts = ", ".join(dict.fromkeys(str(layer.activation.name) for layer in net.layers if hasattr(layer, "activation")))
-    lines = [f"trained {net!r} ({acts}) on {table.source}: {len(table.X)} samples, {hist['epochs']} epochs in "
-             f"{seconds:.1f} s"]
-    shown = [f"{k} {last[k]:.4g}" for k in ("loss", "val_loss", "accuracy", "val_accuracy") if k in last]
-    if shown:
-        lines.append("  " + "  ".join(shown))
-    if hist.get("stopped_early"):
-        lines.append(f"  stopped early; kept the weights of epoch {(hist.get('best_epoch') or 0) + 1}")
-    lines.append(f"model saved to {out}")
-    data = table.source.removeprefix("data set ")
-    proba = " --proba" if run.prep.pre.classes is not None else ""
-    lines.append(f"next: lucidnet evaluate {out} {data}  |  lucidnet predict {out} {data}{proba}")
-    return "\n".join(lines)

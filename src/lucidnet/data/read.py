@@ -142,16 +142,21 @@ def read_for_model(
     ids = _ids(table, id_name) if id_name is not None and id_name in table else None
     y = None
     if need_target:
-        if target_name is None or target_name not in table:
-            raise DataError(table.unknown(str(target_name), "target column")
-                            + f" (the model was trained to predict {target_name!r})")
-        y, missing = target_values(table, target_name)
-        if missing.any():
-            keep = ~missing
-            notes.append(f"{table.source}: {int(missing.sum())} rows without a {target_name!r} value left out")
-            X, y, ids = X[keep], y[keep], ids[keep] if ids is not None else None
+        y, keep = _target(table, target_name, notes)
+        X, y, ids = X[keep], y[keep], ids[keep] if ids is not None else None
     return Table(X, y, names, target_name if need_target else None, table.source, ids=ids,
                  id_name=id_name if ids is not None else None, notes=notes)
+
+
+def _target(table: Columns, target_name: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The target column's values and the mask of rows that have one (the others are left out, with a note)."""
+    if target_name is None or target_name not in table:
+        raise DataError(table.unknown(str(target_name), "target column")
+                        + f" (the model was trained to predict {target_name!r})")
+    y, missing = target_values(table, target_name)
+    if missing.any():
+        notes.append(f"{table.source}: {int(missing.sum())} rows without a {target_name!r} value left out")
+    return y, ~missing
 
 
 def _numeric_columns_for_model(table: Columns, n_features: int, feature_names: Sequence[str] | None,
