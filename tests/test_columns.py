@@ -186,3 +186,19 @@ def test_read_for_model_leaves_out_rows_without_a_target(tmp_path):
     t = read_for_model(tmp_path / "e.csv", 1, ["n"], "y", need_target=True, inputs=inputs)
     assert t.y.tolist() == ["a", "b"] and t.X[:, 0].tolist() == [1.0, 3.0]
     assert t.notes == [f"{tmp_path / 'e.csv'}: 1 rows without a 'y' value left out"]
+
+
+def test_text_columns_with_many_categories_get_a_note_and_too_many_are_refused(monkeypatch):
+    from lucidnet.data import encoding
+
+    rows = "\n".join(f"w{i % 60},{i}" for i in range(120))
+    _, notes = Inputs.fit(cols(f"word,n\n{rows}\n"), ["word"])
+    assert notes[-1] == ("column 'word' has 60 categories in 120 training rows, one input each: if it is free text "
+                         "or an ID, --drop it")
+    inputs, _ = Inputs.fit(cols(f"word,n\n{rows}\n"), ["word"])
+    monkeypatch.setattr(encoding, "MAX_INPUT_BYTES", 120 * 60 * 8 - 1)  # checked before allocating
+    with pytest.raises(DataError, match="120 rows of 60 inputs would take 57,600 bytes, more than the 57,599 allowed"):
+        inputs.transform(cols(f"word,n\n{rows}\n"))
+    monkeypatch.setattr(encoding, "MAX_CATEGORIES", 59)
+    with pytest.raises(DataError, match="column 'word' has 60 distinct values in the training rows, more than the 59"):
+        Inputs.fit(cols(f"word,n\n{rows}\n"), ["word"])

@@ -24,7 +24,7 @@ def train_summary(net: Network, training: Training, pre: Preprocessing, opts: di
     rows = f"{len(parts.train)} rows for training" + (f", {len(parts.val)} for validation" if len(parts.val) else "")
     if len(parts.test):
         rows += f", {len(parts.test)} for the test"
-    lines = [f"trained {net!r} ({acts}) on {table.source}: {rows}; {hist['epochs']} epochs in {seconds:.1f} s"]
+    lines = [f"trained {net!r} ({acts}) on {table.source}: {rows}; {hist['epochs']} epochs in {seconds:.2f} s"]
     lines += [f"  {line}" for line in training.summary]
     lines += [f"  {line}" for line in _epochs(hist, opts)]
     bundle = ModelBundle(net, pre)
@@ -65,7 +65,9 @@ def _epochs(hist: dict[str, Any], opts: dict[str, Any]) -> list[str]:
         lines.append(f"stopped early: {watched} no better for {opts['early_stopping']} epochs")
     else:
         lines.append(f"ran all {n} epochs" + (" (--early-stopping off)" if opts["early_stopping"] is None else ""))
-    if "val_loss" in h and best is not None and n >= 10 and n - (best + 1) > n / 2:
+    # "rose": at the end 10% above its lowest, not a noisy plateau after it
+    if "val_loss" in h and best is not None and n >= 10 and n - (best + 1) > n / 2 and h["val_loss"][-1] > 1.1 * h[
+            "val_loss"][best]:
         lines.append(f"note: the validation loss rose for most of the run ({n - best - 1} of {n} epochs after its "
                      f"lowest, at epoch {best + 1}): the network fits the training rows better than new ones; a "
                      "smaller --layers, --l2 or a lower --lr may generalise better")

@@ -30,10 +30,16 @@ from .columns import Columns, NumberColumn, TextColumn
 from .roles import absent_columns
 from .table import DataError
 
-__all__ = ["MISSING_POLICIES", "InputColumn", "Inputs"]
+__all__ = ["MANY_CATEGORIES", "MAX_CATEGORIES", "MAX_INPUT_BYTES", "MISSING_POLICIES", "InputColumn", "Inputs"]
 
 #: what to do with a missing feature cell
 MISSING_POLICIES = ("impute", "error")
+#: a text column with more categories than this is refused (one-hot would make as many inputs)
+MAX_CATEGORIES = 1000
+#: a text column with more categories than this gets a note (free text or an ID, probably)
+MANY_CATEGORIES = 50
+#: the largest input matrix :meth:`Inputs.transform` allocates (checked before allocating)
+MAX_INPUT_BYTES = 8 * 2**30
 
 
 @dataclass(frozen=True)
@@ -110,14 +116,15 @@ class Inputs:
         columns: list[InputColumn] = []
         filled: dict[str, int] = {}
         encoded: list[str] = []
+        many: list[str] = []
         for name in names:
             column = table[name]
             if isinstance(column, NumberColumn):
                 v = column.values[rows]
                 _check_finite(table, column, rows)
                 gaps = int(np.isnan(v).sum())
-                if gaps and missing == "error":
-                    _refuse_gap(table, column, rows)
+                if missing == "error" and np.isnan(column.values).any():  # the first gap in the file, any row
+                    _refuse_gap(table, column, np.arange(table.n_rows))
                 if gaps == len(v):
                     raise DataError(f"{table.source}: column {name!r} has no value in the training rows")
                 columns.append(InputColumn(name, "numbers", median=float(np.nanmedian(v))))
@@ -125,12 +132,19 @@ class Inputs:
                     filled[name] = gaps
             else:
                 gap = column.missing()[rows]
-                if gap.any() and missing == "error":
-                    _refuse_gap(table, column, rows)
+                if missing == "error" and column.missing().any():
+                    _refuse_gap(table, column, np.arange(table.n_rows))
                 seen = np.unique(column.codes[rows][~gap])
                 if not len(seen):
                     raise DataError(f"{table.source}: column {name!r} has no value in the training rows")
                 cats = tuple(sorted(column.categories[int(k)] for k in seen))
+                if len(cats) > MAX_CATEGORIES:
+                    raise DataError(f"{table.source}: column {name!r} has {len(cats)} distinct values in the training "
+                                    f"rows, more than the {MAX_CATEGORIES} categories one-hot encoding takes (one "
+                                    "input each); if it is free text or an ID, --drop it")
+                if len(cats) > MANY_CATEGORIES:
+                    many.append(f"column {name!r} has {len(cats)} categories in {len(rows)} training rows, one input "
+                                "each: if it is free text or an ID, --drop it")
                 columns.append(InputColumn(name, "categories", categories=cats))
                 encoded.append(f"{name} ({len(cats)}" + (f", {int(gap.sum())} missing" if gap.any() else "") + ")")
         notes = []
@@ -140,7 +154,7 @@ class Inputs:
                          + ", ".join(f"{k} ({v})" for k, v in filled.items()))
         if encoded:
             notes.append(f"text one-hot encoded (one 0/1 input per category; missing: all 0): {', '.join(encoded)}")
-        return cls(columns, missing), notes
+        return cls(columns, missing), notes + many
 
     def transform(self, table: Columns) -> tuple[np.ndarray, list[str]]:
         """The network inputs (n, n_inputs) float64 for the rows of ``table``, and one line per thing the user
@@ -152,6 +166,10 @@ class Inputs:
         error = absent_columns(table, self.names)
         if error is not None:
             raise error
+        size = table.n_rows * self.n_inputs * 8
+        if size > MAX_INPUT_BYTES:
+            raise DataError(f"{table.source}: {table.n_rows} rows of {self.n_inputs} inputs would take {size:,} bytes, "
+                            f"more than the {MAX_INPUT_BYTES:,} allowed; use fewer rows or columns")
         X = np.zeros((table.n_rows, self.n_inputs), dtype=np.float64)
         rows = np.arange(table.n_rows)
         filled, unseen, j = [], [], 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import did_you_mean
 from .arrays import read_npy, read_npz, split_target
 from .columns import Columns, TextColumn
 from .csvfile import read_columns, read_csv
@@ -151,8 +152,9 @@ def read_for_model(
 def _target(table: Columns, target_name: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The target column's values and the mask of rows that have one (the others are left out, with a note)."""
     if target_name is None or target_name not in table:
-        raise DataError(table.unknown(str(target_name), "target column")
-                        + f" (the model was trained to predict {target_name!r})")
+        hint = did_you_mean(target_name, table.names) if target_name is not None else ""
+        raise DataError(f"{table.source}: no column {target_name!r}, the target the model predicts, which scoring it "
+                        f"needs; columns are: {', '.join(table.names)}" + (f".{hint}" if hint else ""))
     y, missing = target_values(table, target_name)
     if missing.any():
         notes.append(f"{table.source}: {int(missing.sum())} rows without a {target_name!r} value left out")
