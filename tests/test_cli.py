@@ -183,7 +183,8 @@ def test_every_command_has_help(run):
     for option in ("--data", "--dataset", "--target", "--layers", "--activation", "--output-activation", "--loss",
                    "--optimizer", "--lr", "--epochs", "--batch-size", "--seed", "--validation-split",
                    "--early-stopping", "--standardize", "--no-standardize", "--config", "--out", "--quiet",
-                   "--checkpoint-every", "--resume"):  # fmt: skip
+                   "--checkpoint-every", "--resume", "--features", "--drop", "--id", "--missing", "--sep",
+                   "--test-split", "--keep"):  # fmt: skip
         assert option in out, option
 
 

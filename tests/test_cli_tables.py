@@ -83,6 +83,9 @@ def test_a_messy_table_trains_with_notes_and_predicts_rows_to_join_back(run, chu
     assert all(float(v) == float(f"{float(v):.6g}") for r in table[1:] for v in r[2:])  # 6 significant digits
     assert "lucidnet: warning: column 'payment': 'crypto' (1 row) not seen in training: encoded as no category" in err
     assert all(line.startswith(("lucidnet: note: ", "lucidnet: warning: ")) for line in err.splitlines())
+    # the plain-text export keeps the column steps too
+    assert run("export", "churn.safetensors", "--out", "churn.txt")[0] == 0
+    assert run("predict", "churn.txt", new, "--proba")[1] == out
 
 
 def test_columns_options_choose_features_drop_and_id(run, churn):
