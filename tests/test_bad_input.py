@@ -55,8 +55,26 @@ def test_unknown_names_list_the_valid_ones(kind, spec, valid, net):
 
 
 def test_unknown_metric(net):
-    with pytest.raises(ValueError, match="unknown metric 'f1'; valid names are: accuracy, mae, r2, rmse"):
+    valid = "accuracy, f1_macro, mae, precision_macro, r2, recall_macro, rmse, roc_auc"
+    with pytest.raises(ValueError, match=f"unknown metric 'f1'; valid names are: {valid}$"):
         net.fit(np.zeros((2, 3)), np.zeros((2, 2)), epochs=1, metrics=["f1"])
+
+
+@pytest.mark.parametrize("spec, meant", [("Relu", "relu"), ("RELU", "relu"), ("sigmod", "sigmoid"),
+                                         ("Tanh", "tanh"), ("leakyrelu", "leaky_relu")])
+def test_unknown_names_say_which_was_meant_case_insensitively(spec, meant):
+    with pytest.raises(ValueError, match=f"valid names are: .*\\. Did you mean '{meant}'\\?$"):
+        ln.Dense(2, 2, activation=spec)
+
+
+def test_a_1d_sample_is_one_row_where_the_network_has_that_many_inputs():
+    net = ln.Network([ln.Dense(2, 3, "tanh"), ln.Dense(3, 1, "sigmoid")], loss="bce", seed=0)
+    np.testing.assert_array_equal(net.predict([2, 3]), net.predict([[2, 3]]))
+    assert net.forward(np.array([2.0, 3.0])).shape == (1, 1)
+    with pytest.raises(ValueError, match=r"X is 1-D with 3 values; the network takes samples of 2 values"):
+        net.predict([1, 2, 3])
+    one_input = ln.Network([ln.Dense(1, 1)], seed=0)
+    assert one_input.predict([1.0, 2.0, 3.0]).shape == (3, 1)  # one input: a 1-D array is a column of samples
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])

@@ -74,7 +74,11 @@ def test_train_with_no_options_uses_the_default_data_set(run, tmp_path):
     assert f"on data set {cli.DEFAULT_DATASET}" in out
     assert "model saved to lucidnet-model.safetensors" in out
     b = load_model(tmp_path / "lucidnet-model.safetensors")
-    assert b.preprocessing.classes == [0, 1] and b.history["epochs"] == 200
+    # the defaults hold out a validation split, stop early on its loss and keep the best epoch's weights
+    assert b.preprocessing.classes == [0, 1] and b.history["epochs"] <= 200
+    best = b.history["best_epoch"]
+    assert f"saved the weights of epoch {best + 1} of {b.history['epochs']}, the best" in out
+    assert "validation (40 rows): accuracy " in out
     rc, out, _ = run("evaluate", "lucidnet-model.safetensors", cli.DEFAULT_DATASET)
     acc = float(out.split("accuracy: ")[1].split()[0])
     assert rc == 0 and acc >= 0.95
@@ -83,7 +87,7 @@ def test_train_with_no_options_uses_the_default_data_set(run, tmp_path):
 def test_classes_round_trip_through_predict(run, tmp_path, iris):
     rc, out, err = run("train", "--data", iris, "--out", "iris.safetensors", "--epochs", "60", "--quiet")
     assert rc == 0, err
-    rc, out, err = run("predict", "iris.safetensors", iris, "--proba")
+    rc, out, err = run("predict", "iris.safetensors", iris, "--proba", "--precision", "17")
     assert rc == 0, err
     rows = list(csv.reader(out.splitlines()))
     assert rows[0] == ["prediction", "proba_setosa", "proba_versicolor", "proba_virginica"]
@@ -120,7 +124,7 @@ def test_evaluate_prints_confusion_matrix(run, iris):
     run("train", "--data", iris, "--out", "m.safetensors", "--epochs", "5", "--quiet")
     rc, out, _ = run("evaluate", "m.safetensors", iris)
     assert rc == 0
-    assert "loss (cross_entropy):" in out and "accuracy:" in out
+    assert "loss (cross_entropy, mean per sample):" in out and "accuracy:" in out
     lines = out.splitlines()
     i = lines.index("confusion matrix (rows: true class, columns: predicted):")
     assert lines[i + 1].split() == ["setosa", "versicolor", "virginica"]
@@ -179,7 +183,8 @@ def test_every_command_has_help(run):
     for option in ("--data", "--dataset", "--target", "--layers", "--activation", "--output-activation", "--loss",
                    "--optimizer", "--lr", "--epochs", "--batch-size", "--seed", "--validation-split",
                    "--early-stopping", "--standardize", "--no-standardize", "--config", "--out", "--quiet",
-                   "--checkpoint-every", "--resume"):  # fmt: skip
+                   "--checkpoint-every", "--resume", "--features", "--drop", "--id", "--missing", "--sep",
+                   "--test-split", "--keep"):  # fmt: skip
         assert option in out, option
 
 
@@ -215,16 +220,17 @@ def test_bad_header_only(run, tmp_path):
 
 
 def test_bad_non_numeric_feature_names_row_and_column(run, tmp_path):
-    _bad(run, tmp_path, ["train", "--data", _csv(tmp_path, "a,b,y\n1,2,0\n3,abc,1\n")],
-         "row 3, column 'b': 'abc' is not a number")  # fmt: skip
+    # a column of numbers with a cell that is not one (a column of words would be categories)
+    _bad(run, tmp_path, ["train", "--data", _csv(tmp_path, "a,b,y\n1,2,0\n3,abc,1\n5,6,0\n")],
+         "row 3, column 'b': 'abc' is not a number, and 2 of the column's 3 cells are")  # fmt: skip
 
 
 def test_bad_missing_value(run, tmp_path):
     _bad(
         run,
         tmp_path,
-        ["train", "--data", _csv(tmp_path, "a,b,y\n1,,0\n3,4,1\n")],
-        "row 2, column 'b': missing value",
+        ["train", "--data", _csv(tmp_path, "a,b,y\n1,,0\n3,4,1\n"), "--missing", "error"],
+        "row 2, column 'b': missing value (--missing error)",
     )
 
 
@@ -235,7 +241,8 @@ def test_bad_nan_or_inf(run, tmp_path):
         ["train", "--data", _csv(tmp_path, "a,b,y\n1,2,0\ninf,4,1\n")],
         "row 3, column 'a': value is inf",
     )
-    _bad(run, tmp_path, ["train", "--data", _csv(tmp_path, "a,b,y\nNaN,2,0\n", "n.csv")], "value is NaN")
+    _bad(run, tmp_path, ["train", "--data", _csv(tmp_path, "a,b,y\nNaN,2,0\n3,4,1\n", "n.csv"), "--missing", "error"],
+         "row 2, column 'a': missing value")
 
 
 def test_bad_ragged_rows(run, tmp_path):
@@ -256,7 +263,7 @@ def test_bad_wrong_number_of_columns_at_predict(run, tmp_path, iris):
     run("train", "--data", iris, "--out", "m.safetensors", "--epochs", "2", "--quiet")
     _csv(tmp_path, "len,wid\n1,2\n", "two.csv")
     _bad(run, tmp_path, ["predict", "m.safetensors", "two.csv", "--out", "p.csv"],
-         "the model expects 3 (len, wid, mass), got 2 (len, wid)")  # fmt: skip
+         "two.csv: no column 'mass', which the model reads (len, wid, mass); columns are: len, wid")  # fmt: skip
 
 
 def test_bad_unknown_target_column(run, tmp_path, iris):
@@ -472,7 +479,7 @@ def test_resumed_run_keeps_the_early_stopping_patience_and_best_weights(run, tmp
     rc, out, err = run("train", "--resume", "part.ckpt.safetensors", "--epochs", "100", "--out", "resumed.safetensors",
                        "--quiet")  # fmt: skip
     assert rc == 0, err
-    assert f"stopped early; kept the weights of epoch {best + 1}" in out
+    assert f"saved the weights of epoch {best + 1} of {epochs}, the best" in out and "stopped early" in out
     resumed = load_model(tmp_path / "resumed.safetensors")
     assert resumed.history["history"] == full.history["history"]
     assert (resumed.history["epochs"], resumed.history["best_epoch"]) == (epochs, best)

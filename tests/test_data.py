@@ -161,7 +161,7 @@ def test_csv_bom_crlf_and_spaces(tmp_path):
         ("a,b,y\n1,,3\n", "row 2, column 'b': missing value"),
         ("a,b,y\n1,NA,3\n", "row 2, column 'b': missing value"),
         ("a,b,y\n1,2,\n", "row 2, column 'y': missing target value"),
-        ("a,b,y\nnan,2,3\n", "row 2, column 'a': value is NaN"),
+        ("a,b,y\nnan,2,3\n", "row 2, column 'a': missing value"),  # NaN is a missing cell
         ("a,b,y\n1,inf,3\n", "row 2, column 'b': value is inf"),
         ("a,b,y\n1,2,-inf\n", "row 2, column 'y': target is -inf"),
         ("y\n1\n", "at least one feature column"),

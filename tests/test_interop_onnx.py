@@ -105,12 +105,12 @@ def test_onnx_runtime_answers_as_lucidnet_predict(people, tmp_path, case, dtype)
     assert "ONNX model written" in run_cli("export", model, "--format", "onnx", "--out", exported)
     got = run_onnx(exported, people["X"], dtype)
     if data == "prices":
-        header, rows = rows_of(run_cli("predict", model, path))
+        header, rows = rows_of(run_cli("predict", model, path, "--precision", "17"))
         want = np.array([float(r[0]) for r in rows])
         assert got["prediction"].shape == (len(rows), 1) and got["prediction"].dtype == np.dtype(dtype)
         np.testing.assert_allclose(got["prediction"][:, 0], want, rtol=RTOL[dtype], atol=0)
         return
-    header, rows = rows_of(run_cli("predict", model, path, "--proba"))
+    header, rows = rows_of(run_cli("predict", model, path, "--proba", "--precision", "17"))
     classes = load_model(model).preprocessing.classes
     assert header == ["prediction", *(f"proba_{c}" for c in classes)]
     want = np.array([[float(v) for v in r[1:]] for r in rows])

@@ -496,7 +496,8 @@ def test_lucidnet_playground_without_the_web_extra_says_which_to_install(monkeyp
     monkeypatch.setitem(sys.modules, missing, None)
     assert cli.main(["playground", "--no-browser"]) == 2
     assert capsys.readouterr().err == (
-        f"error: the playground needs starlette and uvicorn ({missing} is missing): pip install 'lucidnet[web]'\n"
+        f"lucidnet: error: lucidnet playground needs {missing}, which is not installed: install lucidnet[web] "
+        "(pip install 'lucidnet[web]')\n"
     )
 
 

@@ -7,16 +7,47 @@ path carries no checks. The exceptions themselves live in :mod:`lucidnet.errors`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 
+def closest_name(name: object, choices: Iterable[str]) -> str | None:
+    """The choice ``name`` was probably meant to be: the one that differs only in case (when only one does), else
+    the closest spelling (difflib's ratio >= 0.6), else None.
+
+    >>> closest_name("Relu", ["relu", "tanh"]), closest_name("sigmod", ["sigmoid", "softmax"])
+    ('relu', 'sigmoid')
+    >>> closest_name("x", ["relu"]) is None
+    True
+    """
+    options = list(choices)
+    text = str(name)
+    same_case = [c for c in options if c.lower() == text.lower()]
+    if len(same_case) == 1:
+        return same_case[0]
+    by_lower = {c.lower(): c for c in options}
+    close = difflib.get_close_matches(text.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else None
+
+
+def did_you_mean(name: object, choices: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for :func:`closest_name`, or "" when nothing is close."""
+    close = closest_name(name, choices)
+    return f" Did you mean {close!r}?" if close is not None else ""
+
+
 def unknown_name(kind: str, name: object, registry: Mapping[str, Any]) -> ValueError:
-    """Return the error for a name that is not in ``registry``, listing the valid names."""
+    """Return the error for a name that is not in ``registry``, listing the valid names and the closest one.
+
+    >>> str(unknown_name("activation", "Relu", {"relu": 0, "tanh": 0}))
+    "unknown activation 'Relu'; valid names are: relu, tanh. Did you mean 'relu'?"
+    """
     valid = ", ".join(sorted(registry))
-    return ValueError(f"unknown {kind} {name!r}; valid names are: {valid}")
+    hint = did_you_mean(name, registry)
+    return ValueError(f"unknown {kind} {name!r}; valid names are: {valid}" + (f".{hint}" if hint else ""))
 
 
 def check_positive(name: str, value: object, *, allow_zero: bool = False) -> float:
@@ -67,14 +98,22 @@ def as_numeric(name: str, a: object, hint: str = "") -> np.ndarray:
 
 
 def as_2d_array(name: str, a: object, dtype: np.dtype, *, n_cols: int | None = None) -> np.ndarray:
-    """Return ``a`` as a C-contiguous 2-D array of ``dtype`` (a 1-D array becomes one column).
+    """Return ``a`` as a C-contiguous 2-D array of ``dtype``.
 
-    No copy is made when ``a`` already is such an array. Raises a clear error for ragged, non-numeric or
-    non-finite input and, when ``n_cols`` is given, for the wrong number of columns.
+    A 1-D array of ``n_cols`` > 1 values is one sample, a row (``net.predict([2, 3])`` on a 2-input network);
+    any other 1-D array is one column, a value per sample. No copy is made when ``a`` already is such an array.
+    Raises a clear error for ragged, non-numeric or non-finite input and, when ``n_cols`` is given, for the
+    wrong number of columns.
     """
     arr = as_numeric(name, a)
     if arr.ndim == 1:
-        arr = arr.reshape(-1, 1)
+        if n_cols is not None and n_cols > 1:
+            if arr.shape[0] != n_cols:
+                raise ValueError(f"{name} is 1-D with {arr.shape[0]} values; the network takes samples of {n_cols} "
+                                 f"values: give one sample of {n_cols} values or rows of shape (n, {n_cols})")
+            arr = arr.reshape(1, n_cols)
+        else:
+            arr = arr.reshape(-1, 1)
     elif arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {arr.shape}")
     if arr.shape[0] == 0:

@@ -9,6 +9,10 @@ per-class scores / one-hot rows ``(n, K)`` (reduced by argmax), or a single colu
 0.6666666666666666
 >>> r2_score(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]))
 1.0
+>>> f1_macro(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+0.7333333333333334
+>>> roc_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+0.75
 """
 
 from __future__ import annotations
@@ -46,6 +50,73 @@ def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
     c = np.zeros((k, k), dtype=np.int64)
     np.add.at(c, (t, p), 1)
     return c
+
+
+def precision_recall(y_true: Any, y_pred: Any, n_classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per class k: precision_k = C[k, k] / Σ_i C[i, k] (of the samples predicted k, the share that are k) and
+    recall_k = C[k, k] / Σ_j C[k, j] (of the samples of class k, the share found), C the confusion matrix;
+    0 where the denominator is 0 (nothing predicted k, or no sample of class k), as scikit-learn's
+    ``zero_division=0``. Returns two arrays of shape (K,)."""
+    c = confusion_matrix(y_true, y_pred, n_classes)
+    tp, predicted, actual = np.diag(c).astype(np.float64), c.sum(axis=0), c.sum(axis=1)
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
+    recall = np.divide(tp, actual, out=np.zeros_like(tp), where=actual > 0)
+    return precision, recall
+
+
+def _present(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(precision, recall, mask of the classes that occur in y_true or y_pred), as scikit-learn's macro averages
+    count only those."""
+    c = confusion_matrix(y_true, y_pred)
+    precision, recall = precision_recall(y_true, y_pred, len(c))
+    return precision, recall, (c.sum(axis=0) + c.sum(axis=1)) > 0
+
+
+def f1_macro(y_true: Any, y_pred: Any) -> float:
+    """Macro F1 = (1/K) Σ_k F1_k, F1_k = 2 P_k R_k / (P_k + R_k) (0 when P_k + R_k = 0), over the K classes that
+    occur in y_true or y_pred: every class counts the same, however rare."""
+    p, r, present = _present(y_true, y_pred)
+    f1 = np.divide(2 * p * r, p + r, out=np.zeros_like(p), where=(p + r) > 0)
+    return float(f1[present].mean())
+
+
+def precision_macro(y_true: Any, y_pred: Any) -> float:
+    """(1/K) Σ_k precision_k over the classes that occur in y_true or y_pred."""
+    p, _, present = _present(y_true, y_pred)
+    return float(p[present].mean())
+
+
+def recall_macro(y_true: Any, y_pred: Any) -> float:
+    """(1/K) Σ_k recall_k over the classes that occur in y_true or y_pred (the balanced accuracy)."""
+    _, r, present = _present(y_true, y_pred)
+    return float(r[present].mean())
+
+
+def roc_auc(y_true: Any, y_score: Any) -> float:
+    """Area under the ROC curve of a binary problem: the probability that a random positive scores above a random
+    negative, ties counting ½. With ranks of all n scores (tied scores share their mean rank), R₊ the sum of the
+    positives' ranks: AUC = (R₊ − n₊(n₊ + 1)/2) / (n₊ n₋) (the Mann–Whitney U statistic over n₊ n₋).
+
+    ``y_true``: labels 0/1 (n,) or (n, 1), or one-hot rows (n, 2); ``y_score``: P(class 1) as (n,) or (n, 1), or
+    both classes' probabilities (n, 2).
+    """
+    t = _labels(y_true).astype(np.int64)
+    s = np.asarray(y_score, dtype=np.float64)
+    if s.ndim == 2:
+        if s.shape[1] > 2:
+            raise ValueError(f"roc_auc is for two classes; y_score has {s.shape[1]} columns")
+        s = s[:, -1]
+    _same_length(t, s)
+    if not np.isin(t, (0, 1)).all():
+        raise ValueError(f"roc_auc is for two classes 0 and 1; y_true holds {np.unique(t).tolist()}")
+    n_pos = int(t.sum())
+    n_neg = len(t) - n_pos
+    if n_pos == 0 or n_neg == 0:
+        raise ValueError("roc_auc needs samples of both classes in y_true")
+    _, inverse, counts = np.unique(s, return_inverse=True, return_counts=True)
+    mean_rank = np.cumsum(counts) - (counts - 1) / 2  # ranks 1 … n; a tie group shares its mean rank
+    r_pos = mean_rank[inverse.ravel()][t == 1].sum()
+    return float((r_pos - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def _values(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -90,6 +161,10 @@ def _same_length(t: np.ndarray, p: np.ndarray) -> None:
 #: name -> function(y_true, y_pred) -> float; names ``fit(metrics=...)`` accepts
 METRICS: dict[str, Callable[[Any, Any], float]] = {
     "accuracy": accuracy,
+    "f1_macro": f1_macro,
+    "precision_macro": precision_macro,
+    "recall_macro": recall_macro,
+    "roc_auc": roc_auc,
     "mae": mean_absolute_error,
     "rmse": root_mean_squared_error,
     "r2": r2_score,

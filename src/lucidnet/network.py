@@ -166,11 +166,15 @@ class Network:
 
     def forward(self, X: Any, training: bool = False) -> np.ndarray:
         """o, the output for inputs ``X`` (n, n_in) -> (n, n_out); dropout only with ``training=True``.
-        Every layer keeps its x, net and o."""
+        Every layer keeps its x, net and o. One sample may be given as a 1-D array of n_in values (n_in > 1):
+        ``net.forward([2, 3])`` is ``net.forward([[2, 3]])``, shape (1, n_out)."""
         return self._forward(as_2d_array("X", X, self.dtype, n_cols=self.n_in), training)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The network's output for ``X`` (n, n_in) -> (n, n_out): values, or probabilities after sigmoid/softmax."""
+        """The network's output for ``X`` (n, n_in) -> (n, n_out): values, or probabilities after sigmoid/softmax.
+
+        A single sample may be a 1-D array of n_in values when n_in > 1: ``net.predict([2, 3])`` gives (1, n_out).
+        """
         return self.forward(X)
 
     def predict_classes(self, X: Any) -> np.ndarray:

@@ -6,8 +6,9 @@ gives one line on stderr (``lucidnet: error: …``) and exit status 2; ``--debug
 
 In the order a command runs: :mod:`~lucidnet.cli.parser` (the commands and their options),
 :mod:`~lucidnet.cli.options` (train's defaults, --config TOML and checks), :mod:`~lucidnet.cli.tables` (the
-data to train on or to apply a model to), :mod:`~lucidnet.cli.train` and :mod:`~lucidnet.cli.commands` (the
-commands), :mod:`~lucidnet.cli.status` (exit statuses); :func:`main` here turns errors into exit statuses.
+data to train on or to apply a model to), :mod:`~lucidnet.cli.train`, :mod:`~lucidnet.cli.predict`,
+:mod:`~lucidnet.cli.evaluate` and :mod:`~lucidnet.cli.commands` (the commands), :mod:`~lucidnet.cli.status`
+(exit statuses, notes); :func:`main` here turns errors into exit statuses.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from collections.abc import Sequence
 
 from ..data import DataError
 from ..io import ModelFileError
-from .commands import cmd_datasets, cmd_evaluate, cmd_export, cmd_gradcheck, cmd_plot, cmd_predict, evaluate_model
+from .commands import cmd_datasets, cmd_export, cmd_gradcheck, cmd_plot
+from .evaluate import cmd_evaluate, evaluate_model
 from .options import DEFAULT_DATASET, DEFAULT_OUT, TRAIN_DEFAULTS
 from .parser import build_parser
+from .predict import cmd_predict
 from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CliError
 from .train import cmd_train
 

@@ -1,118 +1,18 @@
-"""The commands that use a saved model or the registries: predict, evaluate, plot, export, gradcheck, datasets."""
+"""The smaller commands that use a saved model or the registries: plot, export, gradcheck, datasets."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io as _stdio
-import sys
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-
-from .. import metrics
-from ..data import Table
-from ..heads import head_of
+from ..interop import to_onnx
 from ..interop.onnx_read import load_any  # model files, and .onnx files exported by lucidnet
-from ..io import ModelBundle, atomic_write
+from ..io import save_txt
+from .evaluate import model_targets
 from .options import TRAIN_DEFAULTS, _check_writable, _validate
 from .status import EXIT_FAILED, EXIT_OK, CliError
-from .tables import _load_training_table, _read_model_data, prepare
+from .tables import _read_model_data, load_training, prepare
 from .train import network_for
-
-
-# ------------------------------------------------------------------------------------------ predict / evaluate
-def _fmt(v: Any) -> str:
-    if isinstance(v, (float, np.floating)):
-        return repr(float(v))
-    return str(v)
-
-
-def cmd_predict(args: argparse.Namespace) -> int:
-    bundle = load_any(args.model)
-    out = _check_writable(args.out) if args.out else None
-    table = _read_model_data(bundle, args.data, need_target=False, labels=args.labels)
-    pred = bundle.predict(table.X)
-    classes = bundle.preprocessing.classes
-    header = ["prediction"] if pred.ndim == 1 else [f"prediction_{j}" for j in range(pred.shape[1])]
-    cols = [pred] if pred.ndim == 1 else [pred[:, j] for j in range(pred.shape[1])]
-    if args.proba:
-        if classes is None:
-            raise CliError("--proba needs a classifier; this model predicts values")
-        proba = bundle.predict_proba(table.X)
-        header += [f"proba_{c}" for c in classes]
-        cols += [proba[:, j] for j in range(proba.shape[1])]
-    buf = _stdio.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    for i in range(len(table.X)):
-        w.writerow([_fmt(c[i]) for c in cols])
-    text = buf.getvalue()
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        atomic_write(out, lambda fh: fh.write(text.encode("utf-8")))
-        sys.stderr.write(f"lucidnet: {len(table.X)} predictions written to {out}\n")
-    return EXIT_OK
-
-
-def model_targets(bundle: ModelBundle, table: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x, y, targets): a labelled table as a saved model's network sees it: standardised inputs, the targets
-    in the model's terms (class indices or scaled values) and as its head encodes them for the loss."""
-    pre, net = bundle.preprocessing, bundle.network
-    assert table.y is not None
-    try:
-        y = pre.encode_y(table.y)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if pre.classes is not None:
-        kind = "binary" if len(pre.classes) == 2 else "multiclass"
-    else:
-        kind = "multilabel" if pre.task == "classification" else "regression"
-    return pre.transform_X(table.X), y, head_of(net, kind).encode(y)
-
-
-def evaluate_model(bundle: ModelBundle, table: Table) -> dict[str, Any]:
-    """Loss and metrics of ``bundle`` on a labelled table: accuracy and confusion matrix, or R², MAE, RMSE."""
-    pre, net = bundle.preprocessing, bundle.network
-    assert table.y is not None
-    Xs, t, t_net = model_targets(bundle, table)
-    result: dict[str, Any] = {"n": len(table.X), "loss_name": net.loss_fn.name, "loss": net.loss(Xs, t_net)}
-    o = net.predict(Xs)
-    if pre.classes is not None:
-        p = (o[:, 0] > 0.5).astype(np.int64) if o.shape[1] == 1 else np.argmax(o, axis=1)
-        result["accuracy"] = metrics.accuracy(t, p)
-        result["confusion"] = metrics.confusion_matrix(t, p, n_classes=len(pre.classes))
-        result["classes"] = pre.classes
-    else:
-        y_true = np.asarray(table.y, dtype=np.float64)
-        y_pred = pre.decode(o)
-        result["r2"] = metrics.r2_score(y_true, y_pred)
-        result["mae"] = metrics.mean_absolute_error(y_true, y_pred)
-        result["rmse"] = metrics.root_mean_squared_error(y_true, y_pred)
-    return result
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    bundle = load_any(args.model)
-    table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
-    r = evaluate_model(bundle, table)
-    lines = [f"model: {bundle.network!r}", f"samples: {r['n']}", f"loss ({r['loss_name']}): {r['loss']:.6g}"]
-    if "accuracy" in r:
-        correct = int(np.trace(r["confusion"]))
-        lines.append(f"accuracy: {r['accuracy']:.4f} ({correct}/{r['n']})")
-        lines.append("confusion matrix (rows: true class, columns: predicted):")
-        names = [str(c) for c in r["classes"]]
-        w = max(5, *(len(s) for s in names), len(str(r["n"]))) + 2
-        lines.append(" " * w + "".join(f"{s:>{w}}" for s in names))
-        for name, row in zip(names, r["confusion"]):
-            lines.append(f"{name:>{w}}" + "".join(f"{v:>{w}d}" for v in row))
-    else:
-        unit = f" ({bundle.preprocessing.target_name})" if bundle.preprocessing.target_name else ""
-        lines += [f"R²: {r['r2']:.4f}", f"MAE{unit}: {r['mae']:.6g}", f"RMSE{unit}: {r['rmse']:.6g}"]
-    print("\n".join(lines))
-    return EXIT_OK
 
 
 # ------------------------------------------------------------------------------------------ plot / export
@@ -135,9 +35,6 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..interop import to_onnx
-    from ..io import save_txt
-
     bundle = load_any(args.model)
     out = _check_writable(args.out or Path(args.model).with_suffix(f".{args.format}"))
     if args.format == "onnx":
@@ -168,9 +65,9 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         opts = dict(TRAIN_DEFAULTS, dataset=args.dataset, layers=args.layers, activation=args.activation,
                     seed=args.seed, validation_split=0.0)  # fmt: skip
         _validate(opts)
-        table, hint = _load_training_table(opts)
-        prep = prepare(table, opts, hint, [])
-        net = network_for(table, opts, prep)
+        training = load_training(opts, [])
+        prep = prepare(training.table, opts, training.task_hint, [], training)
+        net = network_for(training.table, opts, prep)
         X, t = prep.X, prep.y
     else:
         raise CliError("give --dataset NAME, or --model FILE --data FILE")

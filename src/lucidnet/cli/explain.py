@@ -92,7 +92,8 @@ def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
         raise ValueError("--model needs --data FILE: the samples (with their target) to explain")
     bundle = load_any(args.model)
     pre = bundle.preprocessing
-    table = read_for_model(args.data, bundle.n_features, pre.feature_names, pre.target_name, need_target=True)
+    table = read_for_model(args.data, bundle.n_features, pre.feature_names, pre.target_name, need_target=True,
+                           inputs=pre.inputs, id_name=pre.id_name)
     return bundle.network, pre.transform_X(table.X), pre.encode_y(table.y)
 
 

@@ -13,10 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import unknown_name
 from .status import CliError
 
 DEFAULT_DATASET = "moons"
 DEFAULT_OUT = "lucidnet-model.safetensors"
+#: epochs without a better validation loss before training stops, unless --early-stopping says otherwise
+DEFAULT_PATIENCE = 20
 
 #: train options that a --config TOML file may set, with their defaults
 TRAIN_DEFAULTS: dict[str, Any] = {
@@ -24,6 +27,11 @@ TRAIN_DEFAULTS: dict[str, Any] = {
     "labels": None,
     "dataset": None,
     "target": None,
+    "features": None,
+    "drop": None,
+    "id": None,
+    "sep": None,
+    "missing": "impute",
     "task": "auto",
     "layers": "16",
     "activation": "relu",
@@ -35,10 +43,12 @@ TRAIN_DEFAULTS: dict[str, Any] = {
     "batch_size": 32,
     "seed": 0,
     "validation_split": 0.2,
-    "early_stopping": None,
+    "test_split": 0.0,
+    "early_stopping": DEFAULT_PATIENCE,
+    "keep": "best",
     "standardize": True,
     "dtype": "float64",
-    "l2": 0.0,
+    "l2": 0.01,
     "out": DEFAULT_OUT,
     "checkpoint_every": None,
     "checkpoint": None,
@@ -47,7 +57,7 @@ TRAIN_DEFAULTS: dict[str, Any] = {
 
 def _check_name(kind: str, name: str, registry: dict[str, Any]) -> str:
     if name not in registry:
-        raise CliError(f"unknown {kind} {name!r}; valid names are: {', '.join(sorted(registry))}")
+        raise CliError(str(unknown_name(kind, name, registry)))
     return name
 
 
@@ -148,8 +158,8 @@ def _train_options(args: argparse.Namespace) -> dict[str, Any]:
 _TYPES: dict[str, tuple[type, ...]] = {
     "data": (str,), "labels": (str,), "dataset": (str,), "target": (str, int), "task": (str,), "loss": (str,),
     "dtype": (str,), "standardize": (bool,), "out": (str, os.PathLike), "checkpoint": (str, os.PathLike),
-    "epochs": (int,), "batch_size": (int,), "early_stopping": (int,), "checkpoint_every": (int,),
-}  # fmt: skip
+    "epochs": (int,), "batch_size": (int,), "checkpoint_every": (int,), "id": (str,), "sep": (str,),
+}  # fmt: skip  (early_stopping, features, drop, missing and keep have checks of their own below)
 
 
 def _check_types(opts: dict[str, Any]) -> None:
@@ -161,6 +171,30 @@ def _check_types(opts: dict[str, Any]) -> None:
             words = {str: "text", int: "an integer", bool: "true or false", os.PathLike: "a path"}
             kinds = " or ".join(words[t] for t in types)
             raise CliError(f"--{key.replace('_', '-')} must be {kinds}, got {v!r}"[:300])
+
+
+def _column_list(option: str, value: Any) -> list[str] | None:
+    """--features a,b (or a TOML list) as a list of names."""
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else str(value).split(",")
+    names = [str(v).strip() for v in items if str(v).strip()]
+    if not names:
+        raise CliError(f"--{option} needs one or more column names, comma-separated, got {value!r}")
+    return names
+
+
+def _patience(value: Any) -> int | None:
+    """--early-stopping PATIENCE, or off (also false or 0 in a config file): None."""
+    if value is None or value is False or (isinstance(value, str) and value.strip().lower() in ("off", "none", "0")):
+        return None
+    try:
+        patience = int(value)
+    except (TypeError, ValueError):
+        raise CliError(f"--early-stopping must be a number of epochs >= 1 or 'off', got {value!r}") from None
+    if isinstance(value, bool) or patience < 0 or str(patience) != str(value).strip():
+        raise CliError(f"--early-stopping must be a number of epochs >= 1 or 'off', got {value!r}")
+    return patience or None
 
 
 def _validate(opts: dict[str, Any]) -> None:
@@ -186,10 +220,15 @@ def _validate(opts: dict[str, Any]) -> None:
         ("epochs", opts["epochs"], lambda v: v >= 1, ">= 1"),
         ("batch-size", opts["batch_size"], lambda v: v >= 1, ">= 1"),
         ("validation-split", opts["validation_split"], lambda v: 0 <= v < 1, "in [0, 1)"),
+        ("test-split", opts["test_split"], lambda v: 0 <= v < 1, "in [0, 1)"),
         ("l2", opts["l2"], lambda v: v >= 0, ">= 0"),
     ]
-    if opts["early_stopping"] is not None:
-        checks.append(("early-stopping", opts["early_stopping"], lambda v: v >= 1, ">= 1"))
+    opts["early_stopping"] = _patience(opts["early_stopping"])
+    for option in ("features", "drop"):
+        opts[option] = _column_list(option, opts[option])
+    for option, valid in (("missing", ("impute", "error")), ("keep", ("best", "last"))):
+        if opts[option] not in valid:
+            raise CliError(f"--{option} must be {' or '.join(valid)}, got {opts[option]!r}")
     if opts["checkpoint_every"] is not None:
         checks.append(("checkpoint-every", opts["checkpoint_every"], lambda v: v >= 1, ">= 1"))
     if isinstance(opts["seed"], bool) or not isinstance(opts["seed"], int) or opts["seed"] < 0:
@@ -199,5 +238,8 @@ def _validate(opts: dict[str, Any]) -> None:
             raise CliError(f"--{name} must be {bound}, got {value!r}")
     if opts["data"] is not None and opts["dataset"] is not None:
         raise CliError("give either --data FILE or --dataset NAME, not both")
+    if opts["validation_split"] + opts["test_split"] >= 1:
+        raise CliError(f"--validation-split {opts['validation_split']} and --test-split {opts['test_split']} leave no "
+                       "rows to train on; together they must be below 1")
     _parse_layers(opts["layers"])
 

@@ -60,6 +60,20 @@ def checkpoint_options(options: dict[str, Any], ck_path: Path) -> dict[str, Any]
     return {**options, "train": train}
 
 
+#: the options a resumed run may take from the command line; any other is refused, as it would be ignored
+RESUMABLE = ("out", "epochs", "checkpoint_every", "checkpoint", "data", "labels")
+
+
+def _refuse_ignored(args: argparse.Namespace) -> None:
+    ignored = ["config"] if getattr(args, "config", None) else []
+    ignored += [k for k in TRAIN_DEFAULTS if k not in RESUMABLE and getattr(args, k, None) is not None]
+    if ignored:
+        shown = ", ".join("--" + k.replace("_", "-") for k in ignored)
+        raise CliError(f"--resume goes on with the checkpoint's own options, so it would ignore {shown}; drop "
+                       f"{'them' if len(ignored) > 1 else 'it'}, or start a new run without --resume (with --resume "
+                       f"only {', '.join('--' + k.replace('_', '-') for k in RESUMABLE)} may be given)")
+
+
 def _stored(ck_path: Path, ck: Checkpoint) -> dict[str, Any]:
     train = (ck.bundle.options or {}).get("train")
     if not isinstance(train, dict):
@@ -69,6 +83,8 @@ def _stored(ck_path: Path, ck: Checkpoint) -> dict[str, Any]:
     if unknown:
         raise ModelFileError(f"{ck_path}: corrupted checkpoint: unknown training options {unknown}"[:300])
     base = {**TRAIN_DEFAULTS, **train}
+    if "keep" not in train:  # lucidnet 0.1 saved the last epoch, or early stopping's best
+        base["keep"] = "best" if train.get("early_stopping") else "last"
     try:
         _validate(dict(base))
         _parse_layers(base["layers"])
@@ -117,7 +133,8 @@ def resumed_options(args: argparse.Namespace, ck: Checkpoint, ck_path: Path) -> 
     with ``--epochs`` and ``--checkpoint-every`` from the command line and the paths of the module docstring.
 
     Raises ModelFileError for a stored option or callback state that is wrong, CliError for a stored data
-    path that may not be read."""
+    path that may not be read or an option given that the resumed run would ignore."""
+    _refuse_ignored(args)
     opts = _stored(ck_path, ck)
     for key in WATCHERS:
         problem = _watch_problem(ck.extra.get(key), ck.bundle.network.parameters(), ck.epoch)

@@ -1,25 +1,51 @@
-"""The data the commands work on: the training table, its split and the encoding its head asks for, and data for a
-saved model."""
+"""The data the commands work on: the training table with its roles, split and fitted steps, the encoding its head
+asks for, and data for a saved model."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..data import Table, datasets, read_for_model, read_table
+from ..data import Columns, Inputs, Table, assign_roles, datasets, read_columns, read_for_model, read_table
 from ..data.preprocessing import Preprocessing, Standardizer, as_label
+from ..data.read import is_array_file
+from ..data.roles import Roles, target_values
 from ..data.tasks import infer_task, split_rows
 from ..heads import Head, head_for
-from ..io import ModelBundle
+from ..interop.onnx_read import load_any
+from ..io import ModelBundle, ModelFileError
+from ..io.text_file import TEXT_MAGIC
 from .options import DEFAULT_DATASET, TRAIN_DEFAULTS
 from .status import CliError
 
 
+@dataclass
+class Split:
+    """Row indices of the training, validation and test parts."""
+
+    train: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+
+
+@dataclass
+class Training:
+    """What ``lucidnet train`` learns from: the table (inputs before standardising, raw targets), its split, the
+    column steps fitted on the training rows, and the lines the summary gives about them."""
+
+    table: Table
+    task_hint: str | None
+    split: Split
+    inputs: Inputs | None = None
+    roles: Roles | None = None
+    summary: list[str] = field(default_factory=list)
+
+
 def _load_training_table(opts: dict[str, Any]) -> tuple[Table, str | None]:
-    """The data to train on and its task when the source says it (built-in sets do)."""
+    """The data to train on as numbers, and its task when the source says it (built-in sets do)."""
     if opts["data"] is not None:
         target = opts["target"]
         if isinstance(target, str) and target.lstrip("-").isdigit():
@@ -37,6 +63,65 @@ def _load_training_table(opts: dict[str, Any]) -> tuple[Table, str | None]:
     ), ds.task
 
 
+def load_training(opts: dict[str, Any], notes: list[str]) -> Training:
+    """The table ``lucidnet train`` learns from: a CSV through its columns' roles and steps, other files and the
+    built-in sets as numbers."""
+    if opts["data"] is not None and os.path.exists(opts["data"]) and not is_array_file(opts["data"]):
+        return _csv_training(opts, notes)
+    given = [f"--{k}" for k in ("features", "drop", "id", "sep") if opts[k] is not None]
+    if given:
+        raise CliError(f"{', '.join(given)} choose{'s' * (len(given) == 1)} columns of a CSV file; "
+                       f"{opts['data'] or 'a built-in data set'} is not one")
+    table, hint = _load_training_table(opts)
+    return Training(table, hint, split(len(table.X), opts, notes))
+
+
+def _csv_training(opts: dict[str, Any], notes: list[str]) -> Training:
+    columns = read_columns(opts["data"], sep=opts["sep"])
+    notes += columns.notes
+    roles = assign_roles(columns, opts["target"], opts["features"], opts["drop"] or (), opts["id"])
+    notes += roles.notes
+    assert roles.target is not None
+    y, no_target = target_values(columns, roles.target)
+    if no_target.any():
+        i = int(np.argmax(no_target))
+        if opts["missing"] == "error":
+            raise CliError(f"{columns.source}: {columns.row(i)}, column {roles.target!r}: missing target value "
+                           "(--missing error); fill it in or remove the row")
+        notes.append(f"{int(no_target.sum())} rows without a {roles.target!r} value (the first: {columns.row(i)}) "
+                     "left out")
+        columns, y = columns.take(np.flatnonzero(~no_target)), y[~no_target]
+    parts = split(columns.n_rows, opts, notes)
+    inputs, summary = Inputs.fit(columns, roles.features, parts.train, opts["missing"])
+    X, _ = inputs.transform(columns)
+    table = Table(X, y, inputs.feature_names, roles.target, columns.source, id_name=roles.id)
+    return Training(table, None, parts, inputs, roles, [_inputs_line(columns, roles, inputs), *summary])
+
+
+def _inputs_line(columns: Columns, roles: Roles, inputs: Inputs) -> str:
+    out = [f"inputs: {len(inputs.columns)} columns → {inputs.n_inputs} network inputs"]
+    if roles.id:
+        out.append(f"ID column {roles.id}")
+    if roles.left_out:
+        out.append("left out: " + ", ".join(n for n in roles.left_out if n != roles.id))
+    return "; ".join(o for o in out if not o.endswith(": "))
+
+
+def split(n: int, opts: dict[str, Any], notes: list[str]) -> Split:
+    """The seeded test rows (``--test-split``), then validation rows (``--validation-split``) of the rest."""
+    n_test = round(n * opts["test_split"])
+    if opts["test_split"] and (n_test < 1 or n - n_test < 2):
+        notes.append(f"{n} samples are too few for a test split: none held out")
+        n_test = 0
+    kept, test = split_rows(n, n_test, opts["seed"], stream=2) if n_test else (np.arange(n), np.arange(0))
+    n_val = round(len(kept) * opts["validation_split"])
+    if opts["validation_split"] and (n_val < 1 or len(kept) - n_val < 1):
+        notes.append(f"{len(kept)} samples are too few for a validation split: training on all of them")
+        n_val = 0
+    tr, va = split_rows(len(kept), n_val, opts["seed"])
+    return Split(kept[tr], kept[va], test)
+
+
 @dataclass
 class Prepared:
     """The training data of ``lucidnet train``, ready for the network: inputs and targets for the training and
@@ -50,22 +135,22 @@ class Prepared:
     head: Head
 
 
-def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: list[str]) -> Prepared:
-    """Split, fit the standardizer and label encoding on the training rows, encode the targets for the head."""
+def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: list[str],
+            training: Training | None = None) -> Prepared:
+    """Fit the standardizer and label encoding on the training rows, encode the targets for the head."""
     assert table.y is not None
     X, y = table.X, np.asarray(table.y)
     task, note = infer_task(y, opts["task"], task_hint)
     if note:
         notes.append(note)
     n = len(X)
-    n_val = round(n * opts["validation_split"])
-    if opts["validation_split"] and (n_val < 1 or n - n_val < 1):
-        notes.append(f"{n} samples are too few for a validation split: training on all of them")
-        n_val = 0
-    tr, va = split_rows(n, n_val, opts["seed"])
+    parts = training.split if training is not None else split(n, opts, notes)
+    tr, va = parts.train, parts.val
     pre = Preprocessing(task=task, feature_names=list(table.feature_names), target_name=table.target_name)
+    if training is not None:
+        pre.inputs, pre.id_name = training.inputs, table.id_name
     if opts["standardize"]:
-        pre.x_scaler = Standardizer().fit(X[tr])
+        pre.x_scaler = Standardizer().fit(X[tr], keep=pre.inputs.one_hot if pre.inputs is not None else None)
     out_act, loss = opts["output_activation"], opts["loss"]
     try:
         if task == "classification" and y.ndim == 1:
@@ -87,7 +172,8 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
     except ValueError as exc:
         raise CliError(str(exc)) from None
     Xs = pre.transform_X(X)
-    return Prepared(Xs[tr], t[tr], Xs[va] if n_val else None, t[va] if n_val else None, pre, head)
+    has_val = len(va) > 0
+    return Prepared(Xs[tr], t[tr], Xs[va] if has_val else None, t[va] if has_val else None, pre, head)
 
 
 def _classes(y: np.ndarray, target: str | None) -> list[Any]:
@@ -100,7 +186,8 @@ def _classes(y: np.ndarray, target: str | None) -> list[Any]:
     return classes
 
 
-def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: str | None = None) -> Table:
+def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: str | None = None,
+                     sep: str | None = None) -> Table:
     """A data file for the model, or a built-in data set by name (when no file has that name)."""
     pre = bundle.preprocessing
     if not os.path.exists(path):
@@ -112,4 +199,28 @@ def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: 
                                f"{bundle.n_features}")  # fmt: skip
             return table
         raise CliError(f"{path}: no such file (nor a built-in data set; see 'lucidnet datasets')")
-    return read_for_model(path, bundle.n_features, pre.feature_names, pre.target_name, need_target, labels)
+    return read_for_model(path, bundle.n_features, pre.feature_names, pre.target_name, need_target, labels,
+                          inputs=pre.inputs, id_name=pre.id_name, sep=sep)
+
+
+def open_model(model: str, data: str, command: str) -> ModelBundle:
+    """The model file (or .onnx export of lucidnet) ``model``, with a hint when MODEL and DATA look swapped."""
+    try:
+        return load_any(model)
+    except ModelFileError:
+        if _looks_like_model(data) and not _looks_like_model(model):
+            raise CliError(f"MODEL and DATA look swapped: {model} is not a model file but {data} is; the model comes "
+                           f"first (lucidnet {command} MODEL DATA)") from None
+        raise
+
+
+def _looks_like_model(path: str) -> bool:
+    """A safetensors file (an 8-byte header size, then a JSON object) or lucidnet's text format, by its start."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(9)
+            size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        return False
+    return (len(head) == 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") < size) or head.startswith(
+        TEXT_MAGIC[:9])

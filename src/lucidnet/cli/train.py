@@ -1,8 +1,10 @@
 """``lucidnet train``: build a network from the options, fit it, save the model (and checkpoints).
 
-Ctrl-C stops after the current batch and saves the best weights seen so far (exit status 130); a run that
-diverges saves them too, with advice in the command's own options (exit status 1). A checkpoint file holds the
-optimizer state, so ``--resume`` goes on exactly where the run stopped.
+By default a fifth of the rows is held out: training stops when their loss has not improved for 20 epochs and
+the model keeps the weights of the best epoch; the summary says which epoch, why training stopped, and the
+held-out scores in the target's units. Ctrl-C stops after the current batch and saves the best weights seen so
+far (exit status 130); a run that diverges saves them too, with advice in the command's own options (exit
+status 1). A checkpoint file holds the optimizer state, so ``--resume`` goes on exactly where the run stopped.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from ..optimizers import Optimizer, get_optimizer
 from ..progress import progress_for
 from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _train_options, _validate
 from .resume import checkpoint_options, finish_stopped_run, resumed_options, stopped_early
-from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError
-from .tables import Prepared, _load_training_table, prepare
+from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError, tell
+from .summary import train_summary
+from .tables import Prepared, Training, load_training, prepare
 
 
 def network_for(table: Table, opts: dict[str, Any], prep: Prepared) -> Network:
@@ -42,7 +45,7 @@ class _Run:
     """One ``lucidnet train``: its options, data, network, optimizer and where it writes."""
 
     opts: dict[str, Any]
-    table: Table
+    training: Training
     prep: Prepared
     net: Network
     optimizer: Optimizer
@@ -51,6 +54,10 @@ class _Run:
     done: int = 0  # epochs run before this one (a resumed run)
     before: dict[str, Any] | None = None  # the history of those epochs
     watchers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def table(self) -> Table:
+        return self.training.table
 
     @property
     def options(self) -> dict[str, Any]:
@@ -75,19 +82,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         _check_writable(ck_path)
     if resume is not None and stopped_early(resume, opts):
         return finish_stopped_run(resume, Path(args.resume), opts, out)
-    table, hint = _load_training_table(opts)
-    prep = prepare(table, opts, hint, notes)
+    training = load_training(opts, notes)
+    prep = prepare(training.table, opts, training.task_hint, notes, training)
     if resume is not None:
-        run = _Run(opts, table, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
+        run = _Run(opts, training, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
                    resume.bundle.history)
     else:
         spec = opts["optimizer"]
         optimizer = get_optimizer({**(spec if isinstance(spec, dict) else {"name": spec}), "lr": opts["lr"]})
-        run = _Run(opts, table, prep, network_for(table, opts, prep), optimizer, out, ck_path)
+        run = _Run(opts, training, prep, network_for(training.table, opts, prep), optimizer, out, ck_path)
     if opts["epochs"] - run.done < 1:
         raise CliError(f"the checkpoint has already run {run.done} of {opts['epochs']} epochs; pass a larger --epochs")
-    for note in notes:
-        sys.stderr.write(f"lucidnet: note: {note}\n")
+    tell(notes)
     callbacks = _callbacks(run, resume, quiet=args.quiet)
     return _fit(run, callbacks)
 
@@ -105,9 +111,10 @@ def _callbacks(run: _Run, resume: Checkpoint | None, quiet: bool) -> list[Callba
     """Keep the best weights, stop early if asked, show progress, write checkpoints: in that order, so that a
     checkpoint holds this epoch's best weights and patience count."""
     opts = run.opts
-    run.watchers["best"] = BestWeights(restore=False)
+    best = opts["keep"] == "best"
+    run.watchers["best"] = BestWeights(restore=best)
     if opts["early_stopping"] is not None:
-        run.watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"])
+        run.watchers["early_stopping"] = EarlyStopping(patience=opts["early_stopping"], restore_best=best)
     if resume is not None:  # the best weights and the patience used so far carry over
         _restore_watch(run.watchers, resume.extra, run.done)
     callbacks: list[Callback] = list(run.watchers.values())
@@ -129,7 +136,8 @@ def _callbacks(run: _Run, resume: Checkpoint | None, quiet: bool) -> list[Callba
 
 
 def _fit(run: _Run, callbacks: list[Callback]) -> int:
-    """Train, then save: the last weights when training ends, the best ones when it is interrupted or diverges."""
+    """Train, then save: the best (or with --keep last, the last) weights when training ends, the best ones when it
+    is interrupted or diverges."""
     prep, best = run.prep, run.watchers["best"]
     metrics = ["accuracy"] if prep.pre.classes is not None else []
     val = (prep.X_val, prep.y_val) if prep.X_val is not None else None
@@ -153,7 +161,7 @@ def _fit(run: _Run, callbacks: list[Callback]) -> int:
             sys.stderr.write(f"lucidnet: to go on from the last checkpoint: lucidnet train --resume {run.checkpoint}\n")
         return EXIT_INTERRUPTED
     run.save(hist)
-    print(_train_summary(run, hist, seconds))
+    print("\n".join(train_summary(run.net, run.training, run.prep.pre, run.opts, hist, seconds, run.out)))
     return EXIT_OK
 
 
@@ -220,21 +228,3 @@ def _merged_history(before: dict[str, Any] | None, history: Any) -> dict[str, An
     now["history"] = merged
     now["epochs"] = len(merged.get("loss", []))
     return now
-
-
-def _train_summary(run: _Run, hist: dict[str, Any], seconds: float) -> str:
-    net, table, out = run.net, run.table, run.out
-    last = {k: v[-1] for k, v in hist["history"].items() if v}
-    acts = ", ".join(dict.fromkeys(str(layer.activation.name) for layer in net.layers if hasattr(layer, "activation")))
-    lines = [f"trained {net!r} ({acts}) on {table.source}: {len(table.X)} samples, {hist['epochs']} epochs in "
-             f"{seconds:.1f} s"]
-    shown = [f"{k} {last[k]:.4g}" for k in ("loss", "val_loss", "accuracy", "val_accuracy") if k in last]
-    if shown:
-        lines.append("  " + "  ".join(shown))
-    if hist.get("stopped_early"):
-        lines.append(f"  stopped early; kept the weights of epoch {(hist.get('best_epoch') or 0) + 1}")
-    lines.append(f"model saved to {out}")
-    data = table.source.removeprefix("data set ")
-    proba = " --proba" if run.prep.pre.classes is not None else ""
-    lines.append(f"next: lucidnet evaluate {out} {data}  |  lucidnet predict {out} {data}{proba}")
-    return "\n".join(lines)

@@ -1,5 +1,6 @@
 """Preparing data for a network: z-score standardisation, label encoding, one-hot rows, and
-:class:`Preprocessing`, the fitted steps a model file keeps so that raw rows go in and answers come out.
+:class:`Preprocessing`, the fitted steps a model file keeps so that raw rows go in and answers come out (the
+column steps before it, gaps filled and categories one-hot, are :class:`~lucidnet.data.encoding.Inputs`).
 
 z-score:  x' = (x − μ) / σ  per column, with μ and σ from the training data (σ = 1 for a constant column,
 so it maps to 0 instead of dividing by zero). Fit on training data only, then apply the same μ and σ to
@@ -22,6 +23,9 @@ import numpy as np
 
 from ..checks import as_2d_array
 from ..losses import one_hot
+from .columns import Columns
+from .encoding import Inputs
+from .roles import numeric_features
 
 __all__ = ["LabelEncoder", "Preprocessing", "Standardizer", "as_label", "one_hot"]
 
@@ -33,11 +37,15 @@ class Standardizer:
         self.mean_: np.ndarray | None = None
         self.scale_: np.ndarray | None = None
 
-    def fit(self, X: Any) -> Standardizer:
+    def fit(self, X: Any, keep: Any = None) -> Standardizer:
+        """μ and σ of each column of X (n, d); columns where the mask ``keep`` (d,) is True are left as they are
+        (μ = 0, σ = 1: one-hot inputs stay 0 and 1)."""
         x = as_2d_array("X", X, np.dtype(np.float64))
         self.mean_ = x.mean(axis=0)
         std = x.std(axis=0)
         self.scale_ = np.where(std > 0, std, 1.0)
+        if keep is not None:
+            self.mean_[keep], self.scale_[keep] = 0.0, 1.0
         return self
 
     def _check(self, X: Any) -> np.ndarray:
@@ -136,6 +144,11 @@ class Preprocessing:
     y_scaler : Standardizer or None
     classes : list or None
         Labels as they were in the training data (str, int or float), in output-unit order.
+    inputs : Inputs or None
+        The raw columns read and how they become the n_in inputs (gaps filled, categories one-hot), before
+        ``x_scaler``; None: the inputs are given as numbers, in ``feature_names`` order.
+    id_name : str or None
+        The column that identifies a row, copied into predictions.
     """
 
     task: str | None = None
@@ -144,15 +157,26 @@ class Preprocessing:
     x_scaler: Any = None
     y_scaler: Any = None
     classes: list[Any] | None = None
+    inputs: Inputs | None = None
+    id_name: str | None = None
 
     def __repr__(self) -> str:
         parts = [f"task={self.task!r}"]
+        if self.inputs is not None:
+            parts.append(f"columns={len(self.inputs.columns)}")
         if self.feature_names is not None:
             parts.append(f"features={len(self.feature_names)}")
         parts.append(f"standardize={self.x_scaler is not None}")
         if self.classes is not None:
             parts.append(f"classes={self.classes!r}")
         return f"Preprocessing({', '.join(parts)})"
+
+    def transform_columns(self, table: Columns) -> tuple[np.ndarray, list[str]]:
+        """Raw columns as the inputs X (n, n_in) that :meth:`transform_X` scales, and the lines to tell the user
+        (gaps filled, unseen categories); without ``inputs``, the ``feature_names`` columns as numbers."""
+        if self.inputs is not None:
+            return self.inputs.transform(table)
+        return numeric_features(table, self.feature_names or table.names), []
 
     def transform_X(self, X: np.ndarray, dtype: Any = np.float64) -> np.ndarray:
         """x' = (x − mean) / scale, shape (n, n_in) → (n, n_in); ValueError where a finite x gives an x' beyond
@@ -202,6 +226,8 @@ class Preprocessing:
             "x_scaler": None if self.x_scaler is None else self.x_scaler.to_dict(),
             "y_scaler": None if self.y_scaler is None else self.y_scaler.to_dict(),
             "classes": self.classes,
+            "inputs": None if self.inputs is None else self.inputs.to_dict(),
+            "id_name": self.id_name,
         }
 
     @classmethod
@@ -240,7 +266,14 @@ class Preprocessing:
                 raise ValueError("classes must be a list of distinct strings or numbers")
             if len(classes) != (2 if n_out == 1 else n_out):
                 raise ValueError(f"{len(classes)} classes for a network with {n_out} outputs")
-        return cls(task, names, target, scaler("x_scaler", n_in), scaler("y_scaler", n_out), classes)
+        inputs = None if d.get("inputs") is None else Inputs.from_dict(d["inputs"])
+        if inputs is not None and (inputs.n_inputs != n_in or (names is not None and names != inputs.feature_names)):
+            raise ValueError(f"inputs give {inputs.n_inputs} network inputs ({', '.join(inputs.feature_names)}); "
+                             f"the network has {n_in}" + (f" ({', '.join(names)})" if names else ""))
+        id_name = d.get("id_name")
+        if id_name is not None and not isinstance(id_name, str):
+            raise ValueError("id_name must be a string")
+        return cls(task, names, target, scaler("x_scaler", n_in), scaler("y_scaler", n_out), classes, inputs, id_name)
 
 
 def _is_number(v: Any) -> bool:

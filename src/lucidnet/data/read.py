@@ -10,12 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ..checks import did_you_mean
 from .arrays import read_npy, read_npz, split_target
-from .csvfile import read_csv, read_csv_cells, table_from_cells
+from .columns import Columns, TextColumn
+from .csvfile import read_columns, read_csv
+from .encoding import Inputs
 from .idx import GZIP_MAGIC, IDX_DTYPES, labels_path_for, load_mnist, pair_images_labels, read_idx
+from .roles import absent_columns, numeric_features, target_values
 from .table import DataError, PathLike, Table
 
-__all__ = ["read_for_model", "read_table"]
+__all__ = ["format_number", "is_array_file", "read_for_model", "read_table"]
 
 
 def read_table(
@@ -73,6 +77,18 @@ def _as_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[s
     return X.astype(np.float64), y.astype(np.int64), [f"pixel{j}" for j in range(X.shape[1])], "label"
 
 
+def is_array_file(path: PathLike) -> bool:
+    """Whether ``path`` is a folder (MNIST) or a NumPy or IDX file by its first bytes (else it is read as CSV)."""
+    p = Path(path)
+    if p.is_dir():
+        return True
+    with open(p, "rb") as fh:
+        head = fh.read(8)
+    return head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", GZIP_MAGIC)) or (
+        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in IDX_DTYPES
+    )
+
+
 def read_for_model(
     path: PathLike,
     n_features: int,
@@ -80,55 +96,119 @@ def read_for_model(
     target_name: str | None = None,
     need_target: bool = False,
     labels: PathLike | None = None,
+    *,
+    inputs: Inputs | None = None,
+    id_name: str | None = None,
+    sep: str | None = None,
 ) -> Table:
-    """Read data for a trained model: the features it was trained on, in its order, and the target if asked.
+    """Read data for a trained model: the inputs it was trained on, in its order, and the target if asked.
 
-    A CSV is matched by column names when it has all of ``feature_names`` (other columns, the target among
-    them, are ignored), else by position when it has exactly ``n_features`` columns. An array file must have
-    ``n_features`` columns, or one more: the target, last.
+    A CSV is matched by column name: a column the model reads and the file lacks is an error naming it; the
+    other columns are ignored, with a note naming them. With ``inputs`` (a model trained on raw columns) the
+    columns are encoded as in training (gaps filled, categories one-hot; a category not seen in training gives a
+    warning). A model without ``inputs`` reads numeric columns; when the file has none of their names but their
+    number, they are taken by position, with a note saying so. An array file must have ``n_features`` columns,
+    or one more: the target, last.
+
+    Returns
+    -------
+    Table
+        ``X`` (n, n_features) the network's inputs before standardising; ``ids`` the ``id_name`` column when the
+        file has it; ``notes`` what the user should hear of. Rows without a target are left out (with a note)
+        when ``need_target``.
 
     Raises
     ------
     DataError
-        Wrong number of columns (expected vs got), a missing target column when ``need_target``, and every
-        error of :func:`read_csv` / :func:`read_table`.
+        A missing column (named), a missing target column when ``need_target``, and every error of
+        :func:`~lucidnet.data.csvfile.read_columns` / :func:`read_table`.
     """
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
-    names = list(feature_names) if feature_names is not None else None
-    with open(p, "rb") as fh:
-        head = fh.read(8)
-    is_array = head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", GZIP_MAGIC)) or (
-        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in IDX_DTYPES
-    )
-    if is_array or p.is_dir():
-        t = read_table(p, target=False if not need_target and labels is None else None, labels=labels)
-        if t.y is None and t.X.shape[1] == n_features + 1:
-            t = split_target(t.X, None, t.source)
-        if t.X.shape[1] != n_features:
-            raise DataError(
-                f"{p}: wrong number of feature columns: the model expects {n_features}, got {t.X.shape[1]}"
-            )
-        if need_target and t.y is None:
-            raise DataError(f"{p}: no target column; give {n_features} feature columns plus the target, last")
-        if names is not None:
-            t.feature_names = names
-        return t
-    header, cells, source = read_csv_cells(p)
-    if names is not None and all(n in header for n in names):
-        feats = [header.index(n) for n in names]
-    elif len(header) == n_features or (len(header) == n_features + 1 and target_name in header):
-        feats = [j for j in range(len(header)) if header[j] != target_name][:n_features]
+    if is_array_file(p):
+        return _array_for_model(p, n_features, feature_names, need_target, labels)
+    table = read_columns(p, sep=sep)
+    notes = list(table.notes)
+    if inputs is not None:
+        X, more = inputs.transform(table)
+        used, names = inputs.names, inputs.feature_names
+        notes += more
     else:
-        shown = f" ({', '.join(names)})" if names is not None else ""
-        raise DataError(
-            f"{source}: wrong number of feature columns: the model expects {n_features}{shown}, "
-            f"got {len(header)} ({', '.join(header)})"
-        )
-    target: str | bool = False
+        used = _numeric_columns_for_model(table, n_features, feature_names, target_name, notes)
+        X, names = numeric_features(table, used), list(feature_names) if feature_names is not None else used
+    ignored = [n for n in table.names if n not in used and n not in (target_name, id_name)]
+    if ignored:
+        notes.append(f"{table.source}: columns the model does not read, ignored: {', '.join(ignored)}")
+    ids = _ids(table, id_name) if id_name is not None and id_name in table else None
+    y = None
     if need_target:
-        if target_name is None or target_name not in header:
-            raise DataError(f"{source}: no target column {target_name!r}; columns are: {', '.join(header)}")
-        target = target_name
-    return table_from_cells(header, cells, target, source, features=feats)
+        y, keep = _target(table, target_name, notes)
+        X, y, ids = X[keep], y[keep], ids[keep] if ids is not None else None
+    return Table(X, y, names, target_name if need_target else None, table.source, ids=ids,
+                 id_name=id_name if ids is not None else None, notes=notes)
+
+
+def _target(table: Columns, target_name: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The target column's values and the mask of rows that have one (the others are left out, with a note)."""
+    if target_name is None or target_name not in table:
+        hint = did_you_mean(target_name, table.names) if target_name is not None else ""
+        raise DataError(f"{table.source}: no column {target_name!r}, the target the model predicts, which scoring it "
+                        f"needs; columns are: {', '.join(table.names)}" + (f".{hint}" if hint else ""))
+    y, missing = target_values(table, target_name)
+    if missing.any():
+        notes.append(f"{table.source}: {int(missing.sum())} rows without a {target_name!r} value left out")
+    return y, ~missing
+
+
+def _numeric_columns_for_model(table: Columns, n_features: int, feature_names: Sequence[str] | None,
+                               target_name: str | None, notes: list[str]) -> list[str]:
+    """The columns a model without ``inputs`` reads: its feature names, or (when the file has none of them) as
+    many columns by position, said in a note."""
+    names = list(feature_names) if feature_names is not None else None
+    if names is not None and any(n in table for n in names):
+        error = absent_columns(table, names)
+        if error is not None:
+            raise error
+        return names
+    candidates = [n for n in table.names if n != target_name]
+    if len(candidates) != n_features:
+        shown = f" ({', '.join(names)})" if names is not None else ""
+        raise DataError(f"{table.source}: wrong number of feature columns: the model expects {n_features}{shown}, "
+                        f"got {len(candidates)} ({', '.join(candidates)})")
+    if names is not None:
+        notes.append(f"{table.source}: none of the model's column names ({', '.join(names)}) is in the file: its "
+                     f"columns {', '.join(candidates)} are taken in that order")
+    return candidates
+
+
+def _ids(table: Columns, name: str) -> np.ndarray:
+    column = table[name]
+    if isinstance(column, TextColumn):
+        return column.cells()
+    return np.array([format_number(v) for v in column.values], dtype=object)
+
+
+def format_number(v: float) -> str:
+    """A number as it reads best in a CSV cell: whole numbers without ``.0``, "" for NaN.
+
+    >>> format_number(7.0), format_number(0.25), format_number(float("nan"))
+    ('7', '0.25', '')
+    """
+    if math.isnan(v):
+        return ""
+    return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else repr(float(v))
+
+
+def _array_for_model(p: Path, n_features: int, feature_names: Sequence[str] | None, need_target: bool,
+                     labels: PathLike | None) -> Table:
+    t = read_table(p, target=False if not need_target and labels is None else None, labels=labels)
+    if t.y is None and t.X.shape[1] == n_features + 1:
+        t = split_target(t.X, None, t.source)
+    if t.X.shape[1] != n_features:
+        raise DataError(f"{p}: wrong number of feature columns: the model expects {n_features}, got {t.X.shape[1]}")
+    if need_target and t.y is None:
+        raise DataError(f"{p}: no target column; give {n_features} feature columns plus the target, last")
+    if feature_names is not None:
+        t.feature_names = list(feature_names)
+    return t

@@ -47,6 +47,10 @@ class Table:
     target_name : str or None
     source : str
         Where the data came from, for messages.
+    ids : ndarray (n,) or None
+        The cells of the ID column (``id_name``), to copy into predictions so that rows can be joined back.
+    notes : list of str
+        What reading decided that the user should know (columns ignored, gaps filled, …), one line each.
     """
 
     X: np.ndarray
@@ -55,6 +59,9 @@ class Table:
     target_name: str | None = None
     source: str = "<array>"
     extra: dict[str, Any] = field(default_factory=dict)
+    ids: np.ndarray | None = None
+    id_name: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
         t = f", target={self.target_name!r}" if self.target_name is not None else ""

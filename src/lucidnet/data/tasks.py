@@ -59,10 +59,11 @@ def infer_task(y: Any, task: str = "auto", known: str | None = None) -> tuple[st
     return "regression", None
 
 
-def split_rows(n: int, n_held: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def split_rows(n: int, n_held: int, seed: int, stream: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """(kept, held) row indices of a seeded shuffle of n rows, the last ``n_held`` of it held out (validation or
-    test rows). The shuffle has a stream of its own, ``default_rng([seed, 1])``, so a network seeded with the same
-    ``seed`` draws the same initial weights and batches with or without a split.
+    test rows). The shuffle has a stream of its own, ``default_rng([seed, stream])`` (1 for validation rows, 2 for
+    test rows), so a network seeded with the same ``seed`` draws the same initial weights and batches with or
+    without a split.
 
     >>> kept, held = split_rows(5, 2, seed=0)
     >>> sorted(kept.tolist() + held.tolist()), len(held)
@@ -70,5 +71,5 @@ def split_rows(n: int, n_held: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """
     if not 0 <= n_held <= n:
         raise ValueError(f"cannot hold out {n_held} of {n} rows")
-    order = np.random.default_rng([seed, 1]).permutation(n)
+    order = np.random.default_rng([seed, stream]).permutation(n)
     return order[: n - n_held], order[n - n_held :]
