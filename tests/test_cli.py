@@ -582,3 +582,33 @@ def test_two_classes_get_one_sigmoid_unit_and_bce_as_in_the_lessons(run, tmp_pat
                      "--out", "soft.safetensors", "--quiet")
     assert rc == 0, err
     assert load_model(tmp_path / "soft.safetensors").network.n_out == 2
+
+
+def test_ctrl_c_while_lucidnet_is_still_importing_is_one_line(monkeypatch, capsys):
+    import builtins
+
+    import _lucidnet_cli
+
+    real = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "lucidnet.cli":
+            raise KeyboardInterrupt
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    assert _lucidnet_cli.main() == 130
+    assert capsys.readouterr().err == "lucidnet: interrupted\n"
+
+
+def test_a_network_too_large_for_the_machine_is_refused_before_it_is_made(run, tmp_path, monkeypatch):
+    rc, _, err = run("train", "--layers", "100000000000", "--quiet")
+    assert rc == 2 and "400,000,000,001 parameters" in err and "more than this machine's" in err
+    assert len(err.splitlines()) == 1
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr("lucidnet.cli.train.build_network", no_memory)
+    rc, _, err = run("train", "--quiet", "--epochs", "1")
+    assert rc == 2 and err.startswith("lucidnet: error: out of memory") and len(err.splitlines()) == 1

@@ -55,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         return _error(str(exc))
+    except MemoryError:
+        if debug:
+            raise
+        return _error("out of memory: the data or the network is too large for this machine; use smaller "
+                      "--layers or fewer rows")
     except OSError as exc:
         if debug:
             raise

@@ -94,7 +94,7 @@ def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
     pre = bundle.preprocessing
     table = read_for_model(args.data, bundle.n_features, pre.feature_names, pre.target_name, need_target=True,
                            inputs=pre.inputs, id_name=pre.id_name)
-    return bundle.network, pre.transform_X(table.X), pre.encode_y(table.y)
+    return bundle.network, pre.transform_X(table.X, bundle.network.dtype), pre.encode_y(table.y)
 
 
 def run_explain(args: argparse.Namespace) -> int:

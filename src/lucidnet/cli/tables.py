@@ -171,7 +171,10 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
             t = head.encode(pre.encode_y(yv))
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    Xs = pre.transform_X(X)
+    try:
+        Xs = pre.transform_X(X, opts["dtype"])
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     has_val = len(va) > 0
     return Prepared(Xs[tr], t[tr], Xs[va] if has_val else None, t[va] if has_val else None, pre, head)
 

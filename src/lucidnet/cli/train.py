@@ -10,12 +10,16 @@ status 1). A checkpoint file holds the optimizer state, so ``--resume`` goes on 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from ..activations import get_activation
 from ..callbacks import BestWeights, Callback, EarlyStopping, History, LambdaCallback
 from ..data import Table
 from ..errors import TrainingDivergedError
@@ -32,12 +36,33 @@ from .tables import Prepared, Training, load_training, prepare
 
 
 def network_for(table: Table, opts: dict[str, Any], prep: Prepared) -> Network:
-    """The network the options describe for this data: n_in → --layers … → the head of the task."""
+    """The network the options describe for this data: n_in → --layers … → the head of the task, after checking
+    that its parameters (and their gradients and optimizer state) fit in this machine's memory."""
+    hidden = _parse_layers(opts["layers"])
+    _check_size(table.X.shape[1], hidden, prep.head.n_out, opts)
     try:
-        return build_network(table.X.shape[1], _parse_layers(opts["layers"]), prep.head, opts["activation"],
+        return build_network(table.X.shape[1], hidden, prep.head, opts["activation"],
                              dtype=opts["dtype"], seed=opts["seed"], l2=opts["l2"])
     except (ValueError, TypeError) as exc:
         raise CliError(str(exc)) from None
+
+
+def _check_size(n_in: int, hidden: list[int], n_out: int, opts: dict[str, Any]) -> None:
+    """Refuse, before anything is allocated, a network whose θ, ∂E/∂θ and two optimizer buffers would not fit in
+    the machine's memory (``--layers 100000000000`` asked for 2 TiB)."""
+    k = get_activation(opts["activation"]).k  # maxout: k weight columns per unit
+    sizes = [n_in, *hidden, n_out]
+    params = sum(a * b * (k if i < len(hidden) else 1) + b * (k if i < len(hidden) else 1)
+                 for i, (a, b) in enumerate(zip(sizes, sizes[1:])))
+    need = 4 * params * np.dtype(opts["dtype"]).itemsize
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not known here: let the allocation decide
+        return
+    if need > have:
+        raise CliError(f"--layers {opts['layers']} makes a network of {params:,} parameters: its weights, gradients "
+                       f"and optimizer state need {need / 2**30:,.1f} GiB, more than this machine's "
+                       f"{have / 2**30:,.1f} GiB; use smaller layers")
 
 
 @dataclass
