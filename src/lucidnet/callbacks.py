@@ -189,12 +189,16 @@ class BestWeights(Callback):
     def improved(self, state: TrainState) -> bool:
         """Whether this epoch beats the best by more than ``min_delta``; if so it becomes the best, and its
         weights are copied."""
-        value = state.logs[self.key(state.logs)]
+        return self.offer(state.logs[self.key(state.logs)], state.epoch, state.network)
+
+    def offer(self, value: float, epoch: int, network: Any) -> bool:
+        """Whether ``value`` (of epoch ``epoch``) beats the best by more than ``min_delta``; if so it becomes the
+        best, and ``network``'s weights are copied. For a loop of one's own that is not ``fit``'s."""
         better = value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
         if better:
-            self.best, self.best_epoch = float(value), state.epoch
+            self.best, self.best_epoch = float(value), epoch
             if self.keeps_weights:
-                self.best_weights = state.network.get_weights()
+                self.best_weights = network.get_weights()
         return better
 
     def on_train_begin(self, state: TrainState) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ..callbacks import BestWeights
+
 
 class Stopping:
     """The no-improvement count of one ``fit`` (or of a series of ``partial_fit`` calls) and the best weights.
@@ -25,8 +27,13 @@ class Stopping:
     def __init__(self, validation: tuple | None) -> None:
         self.validation = validation
         self.no_improvement = 0
-        self.best_weights: list[np.ndarray] | None = None
+        self.best = BestWeights(monitor="validation score", mode="max", restore=False)  # lucidnet's one keeper
         self.stopped = False
+
+    @property
+    def best_weights(self) -> list[np.ndarray] | None:
+        """The weights of the best validation score so far (copies), or None."""
+        return self.best.best_weights
 
     def update(self, est: Any, loss: float) -> bool:
         """Count the epoch that ended with training loss ``loss``; True when training is to stop.
@@ -44,9 +51,9 @@ class Stopping:
             est.validation_scores_.append(score)
             est.validation_loss_curve_.append(est._sklearn_loss(X_val, Y_val, w_val))
             improved = not score < est.best_validation_score_ + est.tol
-            if score > est.best_validation_score_:
+            # the keeper starts with each fit, as best_validation_score_ does (at −inf): they move together
+            if self.best.offer(score, len(est.validation_scores_) - 1, net):
                 est.best_validation_score_ = score
-                self.best_weights = net.get_weights()
         self.no_improvement = 0 if improved else self.no_improvement + 1
         self.stopped = self.no_improvement > est.n_iter_no_change
         return self.stopped
