@@ -11,10 +11,9 @@ from conftest import require
 
 require("sklearn", "pip install lucidnet[sklearn]")
 
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, make_regression  # noqa: E402
+from benchmarks.sklearn_first_epochs import data_sets  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
-from sklearn.preprocessing import StandardScaler, scale  # noqa: E402
 from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
 
 from lucidnet.optimizers import Adam  # noqa: E402
@@ -39,15 +38,9 @@ def _quiet_convergence():
 
 # ----------------------------------------------------------------------------------------- the first epochs
 def _data_sets():
-    """The issue's four data sets, X standardised (y too for the regressions); digits cut to 500 rows."""
-    X, y = make_regression(n_samples=200, n_features=10, n_informative=1, bias=5.0, noise=20, random_state=42)
-    yield "make_regression", StandardScaler().fit_transform(X), scale(y), MLPRegressor, NeuralNetRegressor
-    X, y = load_diabetes(return_X_y=True)
-    yield "diabetes", StandardScaler().fit_transform(X), scale(y), MLPRegressor, NeuralNetRegressor
-    X, y = load_breast_cancer(return_X_y=True)
-    yield "breast cancer", StandardScaler().fit_transform(X), y, MLPClassifier, NeuralNetClassifier
-    X, y = load_digits(return_X_y=True)
-    yield "digits", StandardScaler().fit_transform(X[:500]), y[:500], MLPClassifier, NeuralNetClassifier
+    """The issue's four data sets, as benchmarks/sklearn_first_epochs.py builds them; digits cut to 500 rows."""
+    for name, *rest in data_sets(digits_rows=500):
+        yield (name.split(" (")[0], *rest)
 
 
 @pytest.mark.parametrize("epochs", [10, 30])
