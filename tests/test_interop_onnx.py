@@ -227,7 +227,7 @@ def test_the_file_uses_core_operators_and_says_who_wrote_it(trained):
     assert [o.name for o in proto.graph.output] == ["probabilities", "label"]
     props = {p.key: p.value for p in proto.metadata_props}
     assert props["lucidnet.format"] == FORMAT == "lucidnet-onnx"
-    assert props["lucidnet.format_version"] == str(FORMAT_VERSION)
+    assert props["lucidnet.format_version"] == str(FORMAT_VERSION) == "2"  # the layout of raw columns
     assert props["lucidnet.version"] == ln.__version__ and proto.producer_name == "lucidnet"
     meta = json.loads(props["lucidnet.metadata"])
     saved = load_model(model).metadata
