@@ -221,13 +221,13 @@ def test_the_file_uses_core_operators_and_says_who_wrote_it(trained):
     assert proto.ir_version == IR_VERSION == 9
     assert [(o.domain, o.version) for o in proto.opset_import] == [("", OPSET)] and OPSET == 19
     assert {n.domain for n in proto.graph.node} == {""}
-    assert {n.op_type for n in proto.graph.node} <= {
-        "Cast", "Sub", "Div", "MatMul", "Add", "Relu", "Softmax", "Identity", "ArgMax", "Gather"}
-    assert [i.name for i in proto.graph.input] == ["x"]
+    assert {n.op_type for n in proto.graph.node} <= {  # IsNaN, Where: a missing number gets the training median
+        "Cast", "IsNaN", "Where", "Sub", "Div", "MatMul", "Add", "Relu", "Softmax", "Identity", "ArgMax", "Gather"}
+    assert [i.name for i in proto.graph.input] == ["x"]  # numbers only: no text input
     assert [o.name for o in proto.graph.output] == ["probabilities", "label"]
     props = {p.key: p.value for p in proto.metadata_props}
     assert props["lucidnet.format"] == FORMAT == "lucidnet-onnx"
-    assert props["lucidnet.format_version"] == str(FORMAT_VERSION)
+    assert props["lucidnet.format_version"] == str(FORMAT_VERSION) == "2"  # the layout of raw columns
     assert props["lucidnet.version"] == ln.__version__ and proto.producer_name == "lucidnet"
     meta = json.loads(props["lucidnet.metadata"])
     saved = load_model(model).metadata

@@ -30,7 +30,8 @@ from .columns import Columns, NumberColumn, TextColumn
 from .roles import absent_columns
 from .table import DataError
 
-__all__ = ["MANY_CATEGORIES", "MAX_CATEGORIES", "MAX_INPUT_BYTES", "MISSING_POLICIES", "InputColumn", "Inputs"]
+__all__ = ["MANY_CATEGORIES", "MAX_CATEGORIES", "MAX_INPUT_BYTES", "MISSING_POLICIES", "InputColumn", "Inputs",
+           "as_text"]
 
 #: what to do with a missing feature cell
 MISSING_POLICIES = ("impute", "error")
@@ -232,12 +233,18 @@ def _number_values(table: Columns, column: Any, rows: np.ndarray, missing: str) 
     return column.values
 
 
+def as_text(column: NumberColumn | TextColumn) -> TextColumn:
+    """A column as the text a category column compares: text as read, numbers (where the model saw text) as
+    ``3`` or ``2.5`` and a missing number as ``""``."""
+    if isinstance(column, TextColumn):
+        return column
+    cells = ["" if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))) for v in column.values]
+    return TextColumn.encode(column.name, cells)
+
+
 def _one_hot(table: Columns, column: Any, spec: InputColumn, out: np.ndarray, missing: str) -> list[str]:
     """Write the one-hot rows of ``column`` into ``out`` (n, width); return the warning for unseen categories."""
-    if isinstance(column, NumberColumn):  # numbers where the model saw text: compare them as text
-        cells = ["" if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))
-                 for v in column.values]
-        column = TextColumn.encode(column.name, cells)
+    column = as_text(column)
     gap = column.missing()
     if gap.any() and missing == "error":
         _refuse_gap(table, column, np.arange(table.n_rows))

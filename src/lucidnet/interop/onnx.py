@@ -3,28 +3,40 @@
 ``to_onnx(model, path)`` (and ``lucidnet export MODEL --format onnx``) writes a graph in four parts, in the
 order data flows::
 
-    x (n, n_in), the raw rows, in the model's dtype
-      → preprocessing: the model file's transforms, one step each (today: x' = (x − mean) / scale)
+    the raw rows, as lucidnet predict reads them from a CSV:
+      x (n, n_numbers) in the model's dtype: the numeric feature columns, NaN where a cell is missing
+      text (n, n_text) strings: the text feature columns, cells as read (stripped); only models with text columns
+      (a model file without ``inputs`` (raw columns) takes x (n, n_in) only, its network's inputs)
+      → preprocessing: the model file's transforms, one step each (PREPROCESSING_STEPS), in float64:
+        gaps x = m, the training median (Where, IsNaN); text column t → its one-hot block [cell = category_k]
+        (Gather, Equal, Cast; a missing cell or an unseen category: all 0), all in the model's column order
+        (Slice, Concat); x' = (x − mean) / scale (Sub, Div; one-hot columns have mean 0, scale 1)
       → the network: per Dense layer net = x W + b (MatMul, Add), o = φ(net) (see onnx_ops); Dropout is the
         identity at inference and writes nothing
       → the head:  classes:  probabilities (n, K) and label (n,) = classes[argmax]
                             (one sigmoid unit o: P(class 1) = o, P(class 0) = σ(−net))
                    values:   prediction (n, n_out) = o · scale + mean, in the target's units
 
-Core ONNX operators only, opset :data:`OPSET` (19: the first in which Equal compares strings, which one-hot
-encoding of text columns will need) and IR version :data:`IR_VERSION` (9); onnxruntime ≥ 1.16 runs it. Every
-array is stored in the model's dtype (float32 or float64); the weights are initializers named as in the model
-file (``layers.{i}.W`` (n_in, n_out·k), ``layers.{i}.b``), samples as rows, so ``W`` is not transposed.
+Core ONNX operators only, opset :data:`OPSET` (19: the first in which Equal compares strings, which the
+one-hot encoding of text columns needs) and IR version :data:`IR_VERSION` (9); onnxruntime ≥ 1.16 runs it.
+Every array is stored in the model's dtype (float32 or float64), the preprocessing's in float64; the weights are
+initializers named as in the model file (``layers.{i}.W`` (n_in, n_out·k), ``layers.{i}.b``), samples as rows,
+so ``W`` is not transposed.
 
 The file's ``metadata_props`` say who wrote it: ``lucidnet.format`` = ``lucidnet-onnx``,
-``lucidnet.format_version`` (the graph layout, :data:`FORMAT_VERSION`), ``lucidnet.version`` and
-``lucidnet.metadata``: the model file's metadata JSON (network config, preprocessing, history, options), from
-which :func:`lucidnet.interop.onnx_read.load_onnx` reads the file back.
+``lucidnet.format_version`` (the graph layout: 1 for input ``x`` alone, 2 for raw columns; this lucidnet reads
+up to :data:`FORMAT_VERSION`), ``lucidnet.version``, ``lucidnet.metadata``: the model file's metadata JSON
+(network config, preprocessing, history, options), from which :func:`lucidnet.interop.onnx_read.load_onnx`
+reads the file back, and for a model of raw columns ``lucidnet.input_columns``: ``{"x": [...], "text": [...]}``,
+the columns of each input in order. :func:`graph_inputs` builds the inputs from a CSV as ``lucidnet predict``
+reads it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +44,9 @@ import numpy as np
 
 from .._version import __version__
 from ..activations import Sigmoid
+from ..data import Columns, DataError, TextColumn
+from ..data.encoding import as_text
+from ..data.roles import absent_columns
 from ..io import ModelBundle, Preprocessing, atomic_write
 from ..io.schema import metadata, param_tensors, sealed_json
 from ..layers import Dense
@@ -41,7 +56,8 @@ from .onnx_ops import GraphBuilder, export_activation
 if TYPE_CHECKING:
     import onnx
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "IR_VERSION", "OPSET", "PREPROCESSING_STEPS", "onnx_model", "to_onnx"]
+__all__ = ["COLUMNS_PROP", "FORMAT", "FORMAT_VERSION", "INPUT", "IR_VERSION", "OPSET", "PREPROCESSING_STEPS", "TEXT",
+           "graph_inputs", "layout_version", "number_columns", "onnx_model", "text_columns", "to_onnx"]
 
 #: the ONNX operator set of the default domain the graph uses
 OPSET = 19
@@ -49,17 +65,78 @@ OPSET = 19
 IR_VERSION = 9
 #: ``metadata_props["lucidnet.format"]`` of every file lucidnet writes
 FORMAT = "lucidnet-onnx"
-#: version of the graph layout; a reader refuses newer ones
-FORMAT_VERSION = 1
+#: the newest graph layout (1: input ``x`` only; 2: raw columns, ``x`` and ``text``); a reader refuses newer ones
+FORMAT_VERSION = 2
+#: ``metadata_props`` key of the raw columns each graph input holds (models of raw columns only)
+COLUMNS_PROP = "lucidnet.input_columns"
 
+#: the graph input of the numbers: the raw rows, or with ``inputs`` the numeric feature columns (NaN = missing)
 INPUT = "x"
+#: the graph input of the text feature columns (strings), when the model reads any
+TEXT = "text"
+
+
+def number_columns(pre: Preprocessing) -> list[str]:
+    """The columns of graph input ``x``, in order: the numeric feature columns (with ``inputs``), else the
+    network's inputs (``feature_names``, or [] when the model has no names)."""
+    if pre.inputs is None:
+        return list(pre.feature_names or [])
+    return [c.name for c in pre.inputs.columns if c.kind == "numbers"]
+
+
+def text_columns(pre: Preprocessing) -> list[str]:
+    """The columns of graph input ``text``, in order: the text feature columns ([] without ``inputs``)."""
+    return [] if pre.inputs is None else [c.name for c in pre.inputs.columns if c.kind == "categories"]
+
+
+def layout_version(pre: Preprocessing) -> int:
+    """The graph layout written for ``pre``: 1 (input ``x`` only) without ``inputs``, 2 (raw columns) with."""
+    return 1 if pre.inputs is None else 2
 
 
 # --------------------------------------------------------------------------------------- preprocessing
-# Each step takes (graph, x, preprocessing) and returns the name of the transformed rows (float64, shape (n, n_in)),
-# or x itself when the model file has no such transform; they run in the order Preprocessing.transform_X applies
-# them. Like lucidnet's Preprocessing they work in float64 whatever the model's dtype, so a float32 model sees
-# the inputs lucidnet gives it, bit for bit.
+# Each step takes (graph, x, preprocessing) and returns the name of the transformed rows (float64), or x itself
+# when the model file has no such transform; they run in the order lucidnet applies them (Inputs.transform, then
+# Preprocessing.transform_X). x starts as input ``x`` in float64 ("" when the model reads no numbers) and is
+# (n, n_in) from the one-hot step on. Like lucidnet's preprocessing they work in float64 whatever the model's
+# dtype, so a float32 model sees the inputs lucidnet gives it from the same rows, bit for bit.
+def _impute(g: GraphBuilder, x: str, pre: Preprocessing) -> str:
+    """x' = m where x is NaN (a missing cell), else x, per numeric column, m the training rows' median
+    (``inputs``, ``missing="impute"``). Under ``missing="error"``, where lucidnet refuses a gap, a NaN stays NaN
+    and makes the row's outputs NaN."""
+    if pre.inputs is None or pre.inputs.missing != "impute" or not x:
+        return x
+    medians = [c.median for c in pre.inputs.columns if c.kind == "numbers"]
+    m = g.const("inputs.median", medians, dtype=np.float64, exact=True)
+    return g.op("Where", [g.op("IsNaN", [x], "x_missing"), m, x], "x_imputed")
+
+
+def _one_hot(g: GraphBuilder, x: str, pre: Preprocessing) -> str:
+    """The network's inputs (n, n_in) in the model's column order: the numbers as they are, and text column t
+    as its one-hot block (n, K_t) = [text[:, t] = category_k], k over the categories seen in training (sorted).
+    A missing cell or an unseen category equals none of them: all 0, as ``Inputs.transform`` gives."""
+    if pre.inputs is None or not text_columns(pre):
+        return x
+    n_numbers, pieces, j, t = len(number_columns(pre)), [], 0, 0
+    for kind, run in groupby(pre.inputs.columns, key=lambda c: c.kind):
+        columns = list(run)
+        if kind == "numbers":  # adjacent numeric columns j … j1 − 1 of x, as one slice
+            j1 = j + len(columns)
+            pieces.append(x if (j, j1) == (0, n_numbers) else g.op(
+                "Slice", [x, g.const("x_start", [j], dtype=np.int64), g.const("x_end", [j1], dtype=np.int64),
+                          g.const("column_axis", [1], dtype=np.int64)], f"x_columns_{j}_{j1}"))
+            j = j1
+            continue
+        for column in columns:
+            cell = g.op("Gather", [TEXT, g.const(f"text.{t}.index", [t], dtype=np.int64, exact=True)],
+                        f"text.{t}", axis=1)  # (n, 1)
+            categories = g.const(f"text.{t}.categories", list(column.categories), dtype=object, exact=True)
+            is_category = g.op("Equal", [cell, categories], f"text.{t}.is_category")  # (n, K_t)
+            pieces.append(g.op("Cast", [is_category], f"text.{t}.one_hot", to=g.elem_type(np.float64)))
+            t += 1
+    return pieces[0] if len(pieces) == 1 else g.op("Concat", pieces, "x_encoded", axis=1)
+
+
 def _standardize(g: GraphBuilder, x: str, pre: Preprocessing) -> str:
     """x' = (x − mean) / scale per column, with the training rows' mean and scale (``pre.x_scaler``)."""
     if pre.x_scaler is None:
@@ -70,13 +147,15 @@ def _standardize(g: GraphBuilder, x: str, pre: Preprocessing) -> str:
 
 
 #: the preprocessing of the graph, in order
-PREPROCESSING_STEPS: tuple[Callable[[GraphBuilder, str, Preprocessing], str], ...] = (_standardize,)
+PREPROCESSING_STEPS: tuple[Callable[[GraphBuilder, str, Preprocessing], str], ...] = (
+    _impute, _one_hot, _standardize)
 
 
-def _preprocess(g: GraphBuilder, x: str, pre: Preprocessing) -> str:
-    """The raw rows ``x`` (model dtype) → the network's input (model dtype), through float64 steps."""
-    float64 = g.elem_type(np.float64)
-    h = x if g.dtype == np.float64 else g.op("Cast", [x], "x_float64", to=float64)
+def _preprocess(g: GraphBuilder, pre: Preprocessing) -> str:
+    """The graph inputs (``x`` in the model's dtype, ``text``) → the network's input (model dtype), through
+    float64 steps."""
+    x = INPUT if pre.inputs is None or number_columns(pre) else ""
+    h = x if g.dtype == np.float64 or not x else g.op("Cast", [x], "x_float64", to=g.elem_type(np.float64))
     start = h
     for step in PREPROCESSING_STEPS:
         h = step(g, h, pre)
@@ -160,6 +239,30 @@ def _metadata_json(bundle: ModelBundle) -> str:
         raise ValueError(f"the model's metadata cannot be stored as JSON: {exc}") from None
 
 
+def _graph_inputs(g: GraphBuilder, net: Network, pre: Preprocessing) -> list[Any]:
+    """The graph inputs: ``x`` (n, n_in) in the model's dtype without ``inputs``; with them ``x`` (n, numeric
+    columns), when there are any, and ``text`` (n, text columns) of strings, when there are any."""
+    helper = g.onnx.helper
+    if pre.inputs is None:
+        names = pre.feature_names
+        return [helper.make_tensor_value_info(g.claim(INPUT), g.elem_type(), ["n", net.n_in],
+                                              "raw feature rows" + (f": {', '.join(names)}" if names else ""))]
+    out, numbers, text = [], number_columns(pre), text_columns(pre)
+    if numbers:
+        out.append(helper.make_tensor_value_info(g.claim(INPUT), g.elem_type(), ["n", len(numbers)],
+                                                 f"numeric feature columns (NaN: missing): {', '.join(numbers)}"))
+    if text:
+        out.append(helper.make_tensor_value_info(g.claim(TEXT), g.elem_type(str), ["n", len(text)],
+                                                 f"text feature columns, cells as read (stripped): {', '.join(text)}"))
+    return out
+
+
+def input_columns_json(pre: Preprocessing) -> str:
+    """``metadata_props["lucidnet.input_columns"]``: the raw columns of each graph input, in order, as JSON
+    (``{"x": [...], "text": [...]}``), for a program that feeds the graph."""
+    return json.dumps({INPUT: number_columns(pre), TEXT: text_columns(pre)}, ensure_ascii=False)
+
+
 def onnx_model(model: Any) -> onnx.ModelProto:
     """The ONNX model (an ``onnx.ModelProto``, checked with ``onnx.checker``) of a Network or a ModelBundle.
 
@@ -171,26 +274,26 @@ def onnx_model(model: Any) -> onnx.ModelProto:
     Returns
     -------
     onnx.ModelProto
-        Input ``x`` (n, n_in) in the model's dtype; outputs ``probabilities`` (n, K) and ``label`` (n,) for a
-        classifier, else ``prediction`` (n, n_out).
+        Inputs ``x`` (n, n_in) in the model's dtype, or for a model of raw columns ``x`` (n, numeric columns)
+        and ``text`` (n, text columns) of strings, each where the model has such columns; outputs
+        ``probabilities`` (n, K) and ``label`` (n,) for a classifier, else ``prediction`` (n, n_out).
     """
     bundle = _as_bundle(model)
     net, pre = bundle.network, bundle.preprocessing
     g = GraphBuilder(net.dtype)
     helper = g.onnx.helper
-    names = pre.feature_names
-    x_info = helper.make_tensor_value_info(g.claim(INPUT), g.elem_type(), ["n", net.n_in],
-                                           "raw feature rows" + (f": {', '.join(names)}" if names else ""))
-    logits, o = _network(g, _preprocess(g, INPUT, pre), net)
+    inputs = _graph_inputs(g, net, pre)
+    logits, o = _network(g, _preprocess(g, pre), net)
     outputs = _head(g, logits, o, net, pre)
-    graph = helper.make_graph(g.nodes, "lucidnet", [x_info], outputs, g.initializers, doc_string=repr(net))
+    graph = helper.make_graph(g.nodes, "lucidnet", inputs, outputs, g.initializers, doc_string=repr(net))
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], ir_version=IR_VERSION,
                               producer_name="lucidnet", producer_version=str(__version__),
                               doc_string=f"{net!r}, exported by lucidnet {__version__}")
-    helper.set_model_props(proto, {
-        "lucidnet.format": FORMAT, "lucidnet.format_version": str(FORMAT_VERSION),
-        "lucidnet.version": str(__version__), "lucidnet.metadata": _metadata_json(bundle),
-    })
+    props = {"lucidnet.format": FORMAT, "lucidnet.format_version": str(layout_version(pre)),
+             "lucidnet.version": str(__version__), "lucidnet.metadata": _metadata_json(bundle)}
+    if pre.inputs is not None:
+        props[COLUMNS_PROP] = input_columns_json(pre)
+    helper.set_model_props(proto, props)
     g.onnx.checker.check_model(proto, full_check=True)
     return proto
 
@@ -198,9 +301,10 @@ def onnx_model(model: Any) -> onnx.ModelProto:
 def to_onnx(model: Any, path: Any) -> Path:
     """Write ``model`` (a Network, or a ModelBundle with its preprocessing) as an ONNX file, atomically.
 
-    The graph takes raw feature rows (float32 or float64, the model's dtype) and applies the model file's
-    standardiser itself; see the module docstring for its inputs, outputs, opset and metadata. Run it with
-    ``onnxruntime.InferenceSession(path).run(None, {"x": X.astype(dtype)})``.
+    The graph takes raw feature rows and applies the model file's preprocessing itself (gaps filled, text
+    one-hot, standardised); see the module docstring for its inputs, outputs, opset and metadata. Run it with
+    ``onnxruntime.InferenceSession(path).run(None, {"x": X.astype(dtype)})``, adding ``"text": cells`` (an
+    object array of str) for a model with text columns; :func:`graph_inputs` makes both from a CSV.
 
     Parameters
     ----------
@@ -215,3 +319,51 @@ def to_onnx(model: Any, path: Any) -> Path:
     """
     data = onnx_model(model).SerializeToString()
     return atomic_write(path, lambda fh: fh.write(data))
+
+
+def graph_inputs(model: Any, table: Columns) -> dict[str, np.ndarray]:
+    """The graph's inputs for the rows of ``table`` (:func:`lucidnet.data.read_columns`), as ``lucidnet predict``
+    reads them: ``session.run(None, graph_inputs(model, read_columns("new.csv")))``.
+
+    Parameters
+    ----------
+    model : Network or ModelBundle
+    table : Columns
+
+    Returns
+    -------
+    dict
+        ``x`` (n, numeric columns) in the model's dtype, NaN where a cell is missing; ``text`` (n, text columns),
+        an object array of str: each cell as read (stripped), a column of numbers where the model saw text
+        written as lucidnet compares it (``3``, ``2.5``, ``""`` for a gap). Without ``inputs``: ``x`` (n, n_in),
+        the ``feature_names`` columns as numbers.
+
+    Raises
+    ------
+    DataError
+        A column the model reads that ``table`` lacks, or text in a column of numbers. What the graph cannot
+        refuse (an infinite value, a gap under ``missing="error"``) is ``lucidnet predict``'s to refuse.
+    """
+    bundle = _as_bundle(model)
+    pre, dtype = bundle.preprocessing, bundle.network.dtype
+    if pre.inputs is None:
+        return {INPUT: pre.transform_columns(table)[0].astype(dtype)}
+    error = absent_columns(table, pre.inputs.names)
+    if error is not None:
+        raise error
+    feeds: dict[str, np.ndarray] = {}
+    numbers, text = number_columns(pre), text_columns(pre)
+    if numbers:
+        feeds[INPUT] = np.empty((table.n_rows, len(numbers)), dtype=dtype)
+        for j, name in enumerate(numbers):
+            column = table[name]
+            if isinstance(column, TextColumn):
+                i = column.first_text_row()
+                raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: {column.cells()[i]!r} is not a "
+                                "number; the model was trained on numbers in this column")
+            feeds[INPUT][:, j] = column.values
+    if text:
+        feeds[TEXT] = np.empty((table.n_rows, len(text)), dtype=object)
+        for t, name in enumerate(text):
+            feeds[TEXT][:, t] = as_text(table[name]).cells()
+    return feeds

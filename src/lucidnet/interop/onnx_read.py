@@ -3,7 +3,9 @@
 ``lucidnet predict``, ``evaluate`` and ``explain`` take such a file wherever they take a model file. Only files
 lucidnet wrote are read: the network and preprocessing come from the ``lucidnet.metadata`` JSON and the weights
 from the initializers ``layers.{i}.W`` / ``layers.{i}.b``; then the graph is built again from them and must equal
-the file's, node for node and value for value, so what lucidnet computes is what ONNX Runtime computes.
+the file's, node for node and value for value, and so must its layout version and ``lucidnet.input_columns``, so
+what lucidnet computes is what ONNX Runtime computes. A model of raw columns exported before the graph took them
+(layout 1, which left out the filling of gaps and the one-hot encoding) is refused with the advice to export again.
 
 Reading never runs code and checks sizes before it allocates: the file is at most 2 GiB (protobuf's limit; lucidnet
 never writes external data, and a file that refers to any is refused), and each weight's shape, dtype and byte
@@ -23,7 +25,7 @@ import numpy as np
 from ..io import ModelBundle, ModelFileError, load_model
 from ..io.schema import build_bundle, parse_metadata, planned_shapes
 from .extras import require
-from .onnx import FORMAT, FORMAT_VERSION, onnx_model
+from .onnx import COLUMNS_PROP, FORMAT, FORMAT_VERSION, onnx_model
 
 __all__ = ["MAX_BYTES", "load_any", "load_onnx"]
 
@@ -58,7 +60,7 @@ def _parse(onnx: Any, path: Path) -> Any:
 
 def _metadata(path: Path, proto: Any) -> dict[str, Any]:
     """The ``lucidnet.metadata`` object, after the format marker and versions are checked."""
-    props = {p.key: p.value for p in proto.metadata_props}
+    props = _props(proto)
     if props.get("lucidnet.format") != FORMAT:
         raise _fail(path, "an ONNX model that lucidnet did not export (no lucidnet metadata); lucidnet reads "
                           "back only its own .onnx files: run this one with onnxruntime")
@@ -140,9 +142,18 @@ def load_onnx(path: Any) -> ModelBundle:
         expected = onnx_model(bundle)
     except (ValueError, TypeError) as exc:
         raise _fail(p, f"damaged lucidnet model: {exc}") from None
-    if proto.graph != expected.graph or list(proto.opset_import) != list(expected.opset_import):
+    props, wanted = _props(proto), _props(expected)
+    if props["lucidnet.format_version"] == "1" and wanted["lucidnet.format_version"] != "1":
+        raise _fail(p, f"exported by lucidnet {props.get('lucidnet.version')}, whose graph leaves out the model's "
+                       "filling of gaps and one-hot encoding of text columns: export the model file again")
+    same = all(props.get(k) == wanted.get(k) for k in ("lucidnet.format_version", COLUMNS_PROP))
+    if not same or proto.graph != expected.graph or list(proto.opset_import) != list(expected.opset_import):
         raise _fail(p, "the graph is not the one lucidnet writes for its metadata (edited after export?)")
     return bundle
+
+
+def _props(proto: Any) -> dict[str, str]:
+    return {prop.key: prop.value for prop in proto.metadata_props}
 
 
 def load_any(path: Any) -> ModelBundle:
