@@ -20,12 +20,6 @@ from lucidnet.playground.session import Session
 WEIGHTS = ("shown", "best")
 
 
-def feature_names(session: Session) -> list[str]:
-    """Names of the network's inputs: ``["x1", "x2", "x1_sq"]`` for a built-in data set, an upload's input
-    columns (one per category of a text column, ``plan=basic``) for an upload."""
-    return list(session.points.input_names)
-
-
 def model_bytes(session: Session, weights: str = "shown") -> bytes:
     """The trained network as the ``.safetensors`` file of :func:`lucidnet.io.save_model` (the CLI's format).
 

@@ -1,9 +1,8 @@
 """One training run of the playground: a lucidnet Network, its data, and the frames the page draws.
 
-A frame is what the page needs after each step: epoch, train and test loss, accuracy, the output over a
-50 × 50 grid of the plane (the decision boundary), a 25 × 25 thumbnail of every neuron, and the weights.
-The grid goes through the network once, layer by layer (``layer.forward``), so every neuron's ``o`` over
-the plane comes from the same pass. Grids are quantised to uint8 and base64-encoded to keep frames small.
+A frame is what the page needs after each step: epoch, train and test loss, accuracy, the best epoch so far, the
+output over a 50 × 50 grid of the plane (the decision boundary), a 25 × 25 thumbnail of every neuron, and the
+weights (computed by :mod:`lucidnet.playground.frames`).
 """
 
 from __future__ import annotations
@@ -22,34 +21,22 @@ from lucidnet.network import Network
 from lucidnet.optimizers import OPTIMIZERS
 from lucidnet.playground.config import PlaygroundConfig, PlaygroundError
 from lucidnet.playground.data import Points
-from lucidnet.playground.features import FEATURES, feature_matrix
+from lucidnet.playground.frames import (
+    GRID,
+    THUMB_STEP,
+    grid_pass,
+    grid_points,
+    input_pictures,
+    quantise,
+    thumbnails,
+    weights_of,
+)
 
-GRID = 50
-THUMB_STEP = 2  # thumbnails take every second grid point: 25 × 25
 FRAME_BUDGET = 0.5  # seconds of training per streamed frame, at most (one epoch always runs)
 STEP_BUDGET = 30.0  # seconds of training per step request, at most, on a machine slower than the work cap assumes
 #: the fixed cost of one mini-batch step, in sample × parameter units (measured: ~40 µs a batch, ~8 ns a unit)
 BATCH_WORK = 5000
 MAX_HISTORY = 10_000  # loss-curve points kept; beyond that every second one is dropped
-
-
-def quantise(v: np.ndarray) -> str:
-    """q = round((clip(v, -1, 1) + 1)·127.5) as uint8, base64-encoded; the page maps q back to [-1, 1].
-
-    >>> quantise(np.array([-1.0, 0.0, 1.0, 7.0]))  # bytes 0, 128, 255, 255
-    'AID//w=='
-    """
-    q = np.rint((np.clip(np.nan_to_num(v, nan=0.0), -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
-    return base64.b64encode(q.tobytes()).decode("ascii")
-
-
-def _grid_points(domain: tuple[float, float, float, float], n: int = GRID) -> np.ndarray:
-    """(n·n, 2) points of the plane, row-major from the top-left corner (x₁ across, x₂ down from its max)."""
-    xmin, xmax, ymin, ymax = domain
-    xs = np.linspace(xmin, xmax, n)
-    ys = np.linspace(ymax, ymin, n)
-    gx, gy = np.meshgrid(xs, ys)
-    return np.column_stack([gx.ravel(), gy.ravel()])
 
 
 class TestLoss(Callback):
@@ -90,7 +77,7 @@ class Session:
         self.end_reason = ""  # why the server ended the session, for the page
         self.stepping = False  # a step request is training this session
         self.upload_name = ""  # the uploaded file's name, for the TOML export
-        self._grid = _grid_points(points.domain)
+        self._grid = grid_points(points.domain)
         self.X_train, self.X_test = points.X_train, points.X_test
         self.X_grid = points.to_inputs(self._grid)
         self.n_in = self.X_train.shape[1]
@@ -254,27 +241,8 @@ class Session:
             if len(self.history["epoch"]) > MAX_HISTORY:  # a session that plays for hours keeps a bounded curve
                 for values in self.history.values():
                     del values[1:-1:2]
-        # one pass of the grid through the network, keeping every Dense layer's o
-        x = self.X_grid
-        thumbs: list[list[str]] = []
-        weights: list[list[list[float]]] = []
-        biases: list[list[float]] = []
-        dense = [layer for layer in self.network.layers if hasattr(layer, "W")]
-        for layer in self.network.layers:
-            with np.errstate(all="ignore"):
-                x = np.nan_to_num(layer.forward(x), nan=0.0)
-            if layer is dense[-1]:
-                break
-            if hasattr(layer, "W"):
-                side = x.reshape(GRID, GRID, -1)[::THUMB_STEP, ::THUMB_STEP]
-                thumbs.append([quantise(side[:, :, j]) for j in range(side.shape[2])])
-        out = x
-        for layer in dense:
-            weights.append(np.round(np.nan_to_num(layer.W, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist())
-            b = getattr(layer, "b", None)
-            biases.append(
-                [] if b is None else np.round(np.nan_to_num(b, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist()
-            )
+        thumbs, out = grid_pass(self.network, self.X_grid)
+        weights, biases = weights_of(self.network)
         scores = self._scores(out)
         frame: dict[str, Any] = {
             "epoch": self.epoch,
@@ -299,9 +267,7 @@ class Session:
         return frame
 
     def _output_thumbs(self, out: np.ndarray) -> list[str]:
-        vals = out / self.points.y_scale if self.points.problem == "regression" else 2.0 * out - 1.0
-        side = vals.reshape(GRID, GRID, -1)[::THUMB_STEP, ::THUMB_STEP]
-        return [quantise(side[:, :, k]) for k in range(side.shape[2])]
+        return thumbnails(out / self.points.y_scale if self.points.problem == "regression" else 2.0 * out - 1.0)
 
     def init_payload(self) -> dict[str, Any]:
         """What the page draws once per session: points, domain, input thumbnails, the network's shape."""
@@ -325,34 +291,11 @@ class Session:
             "output_activation": self.output_activation,
             "upload": p.upload,
             "notes": p.notes,
-            **self._inputs_payload(),
+            **input_pictures(self.points, self.config.features, self._grid),
         }
         if p.rows_train is not None and p.rows_test is not None:
             payload["rows"] = {"train": p.rows_train.tolist(), "test": p.rows_test.tolist()}
         return payload
-
-    def _inputs_payload(self) -> dict[str, Any]:
-        """The network's inputs (``features``), the input nodes the page draws (``feature_choices``: every feature
-        of the built-in sets, used or not; an upload's inputs) and a thumbnail of each over the plane."""
-        side = self._grid.reshape(GRID, GRID, 2)[::THUMB_STEP, ::THUMB_STEP].reshape(-1, 2)
-        if self.points.upload:
-            feats = self.points.to_inputs(side)  # one colour scale for all: a held input is as pale as its value
-            scale = np.full(feats.shape[1], np.abs(feats).max() or 1.0)
-            names = self.points.input_names
-            choices = [{"name": n, "label": n} for n in names]
-            features = choices
-        else:
-            names = list(FEATURES)
-            feats = feature_matrix(side, names)
-            scale = np.abs(feats).max(axis=0)
-            scale[scale == 0] = 1.0
-            choices = [{"name": f.name, "label": f.label} for f in FEATURES.values()]
-            features = [{"name": n, "label": FEATURES[n].label} for n in self.config.features]
-        return {
-            "features": features,
-            "feature_choices": choices,
-            "feature_thumbs": {name: quantise(feats[:, j] / scale[j]) for j, name in enumerate(names)},
-        }
 
     # -- inspection -------------------------------------------------------------------------------------
     def sample(self, split: str, index: int) -> tuple[np.ndarray, np.ndarray]:
