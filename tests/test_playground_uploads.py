@@ -12,6 +12,7 @@ import io
 import re
 import sys
 import warnings
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -45,7 +46,8 @@ def wine_csv() -> str:
 
 
 def upload(client, text: str, filename: str = "data.csv") -> dict:
-    r = client.post(f"/api/upload?filename={filename}", content=text.encode(), headers={"Content-Type": "text/csv"})
+    r = client.post(f"/api/upload?filename={quote(filename)}", content=text.encode(),
+                    headers={"Content-Type": "text/csv"})
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -258,3 +260,13 @@ def test_the_best_epoch_is_kept_shown_and_exported(client, tmp_path):
     assert client.get(f"/api/sessions/{sid}/model?weights=worst").status_code == 400
     reset = client.post(f"/api/sessions/{sid}/control", json={"cmd": "reset"}).json()["frame"]
     assert reset["best_epoch"] is None
+
+
+def test_the_toml_of_an_upload_quotes_any_column_name(client):
+    tomllib = require("tomllib") if sys.version_info >= (3, 11) else require("tomli")
+    text = '"a ""b"" \\c",x\x7fy,"t\nu"\n' + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(20))
+    up = upload(client, text, 'we"ird\n.csv')
+    r = start(client, up, inputs=['a "b" \\c', "x\x7fy"], target="t\nu")
+    cfg = tomllib.loads(client.get(f"/api/sessions/{r['session']}/config.toml").text)
+    assert cfg["features"] == ['a "b" \\c', "x\x7fy"] and cfg["target"] == "t\nu"
+    assert cfg["data"] == 'we"ird\n.csv'
