@@ -223,9 +223,12 @@ def test_columns_the_reader_finds_wrong_are_named_at_upload_or_at_training(clien
 def test_too_many_network_inputs_are_refused_before_they_are_made():
     from lucidnet.playground.config import Limits
 
-    text = "a,b,c,y\n" + "".join(f"{i},{i % 7},k{i % 40},{i % 2}\n" for i in range(200))
+    text = "a,b,c,y\n" + "".join(f"{i % 50 / 10},{i % 7},k{i % 40},{i % 2}\n" for i in range(200))
     with TestClient(create_app(Limits(max_inputs=20)), base_url=BASE) as c:
         up = upload(c, text)
+        assert up["suggested"]["inputs"] == ["a", "b"]  # c would give up to 40 inputs: not ticked, with a note
+        assert up["notes"] == ["not ticked, to stay within the playground's 20 network inputs (a text column gives "
+                               "one per category): c"]
         r = c.post("/api/train", json={"dataset": "upload", "upload": up["upload"], "inputs": ["a", "b", "c"],
                                        "target": "y"})
         assert r.status_code == 413 and re.search(r"give (3[0-9]|4[0-2]) network inputs \(a text column gives one "

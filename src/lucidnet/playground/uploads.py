@@ -101,10 +101,29 @@ def read_upload(raw: bytes, filename: str = "", limits: Limits | None = None) ->
     except DataError:  # no input left besides the target: the page lets the user choose
         upload.target, upload.inputs = table.names[-1], table.names[:-1]
         return upload
-    upload.target, upload.inputs, upload.id = roles.target or "", roles.features, roles.id
+    upload.target, upload.id = roles.target or "", roles.id
     upload.notes += [n.replace(" (name it in --features to use it as one)", " (tick it to use it)")
                      for n in roles.notes]
+    upload.inputs, left = _within(table, roles.features, limits.max_inputs)
+    if left:
+        upload.notes.append(f"not ticked, to stay within the playground's {limits.max_inputs} network inputs (a "
+                            f"text column gives one per category): {', '.join(left)}")
     return upload
+
+
+def _within(table: Columns, names: list[str], limit: int) -> tuple[list[str], list[str]]:
+    """(the columns of ``names``, in order, whose network inputs fit in ``limit``; the others): a column of numbers
+    is one input, a text column at most one per distinct cell."""
+    kept, left, width = [], [], 0
+    for name in names:
+        column = table[name]
+        w = 1 if isinstance(column, NumberColumn) else len(column.categories)
+        if width + w <= limit:
+            kept.append(name)
+            width += w
+        else:
+            left.append(name)
+    return kept, left
 
 
 def stored_bytes(table: Columns) -> int:
