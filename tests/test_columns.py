@@ -202,3 +202,39 @@ def test_text_columns_with_many_categories_get_a_note_and_too_many_are_refused(m
     monkeypatch.setattr(encoding, "MAX_CATEGORIES", 59)
     with pytest.raises(DataError, match="column 'word' has 60 distinct values in the training rows, more than the 59"):
         Inputs.fit(cols(f"word,n\n{rows}\n"), ["word"])
+
+
+def test_rows_without_a_target_are_left_out_with_a_note_or_refused():
+    from lucidnet.data.roles import rows_with_target
+
+    t = read_columns(b"a,y\n1,x\n2,\n3,z\n4,NA\n", name="g.csv")
+    kept, y, notes = rows_with_target(t, "y")
+    assert kept["a"].values.tolist() == [1.0, 3.0] and y.tolist() == ["x", "z"]
+    assert notes == ["2 rows without a 'y' value (the first: row 3) left out"]
+    assert kept.row(1) == "row 4"  # the file's row numbers are kept for later messages
+    with pytest.raises(DataError, match=r"^g.csv: row 3, column 'y': missing target value \(--missing error\)"):
+        rows_with_target(t, "y", missing="error")
+    full = read_columns(b"a,y\n1,2\n", name="h.csv")
+    assert rows_with_target(full, "y")[0] is full and rows_with_target(full, "y")[2] == []
+
+
+def test_fit_preprocessing_fits_on_the_training_rows_and_orders_the_classes():
+    from lucidnet.data.preprocessing import class_labels, fit_preprocessing
+
+    t = read_columns(b"n,c,y\n1,a,b\n3,b,a\n5,a,c\n100,b,c\n", name="f.csv")
+    inputs, _ = Inputs.fit(t, ["n", "c"], np.array([0, 1, 2]))
+    X, _ = inputs.transform(t)
+    y = t["y"].cells()
+    pre = fit_preprocessing(X, y, "classification", np.array([0, 1, 2]), feature_names=inputs.feature_names,
+                            target_name="y", inputs=inputs)
+    # μ and σ of rows 0-2 only (1, 3, 5: μ 3, σ √(8/3)); the one-hot inputs stay 0 and 1
+    np.testing.assert_allclose(pre.x_scaler.mean_, [3.0, 0.0, 0.0])
+    np.testing.assert_allclose(pre.x_scaler.scale_, [np.sqrt(8 / 3), 1.0, 1.0])
+    assert pre.classes == ["a", "b", "c"] and pre.y_scaler is None  # every row's labels, the held-out one's too
+    values = fit_preprocessing(X, np.array([1.0, 2.0, 3.0, 50.0]), "regression", np.array([0, 1, 2]))
+    np.testing.assert_allclose(values.y_scaler.mean_, [2.0])
+    assert fit_preprocessing(X, y, "classification", np.arange(4), standardize=False).x_scaler is None
+    assert class_labels(np.array([2.0, 1.0, 2.0])) == [1, 2]
+    assert class_labels(np.array([1, "a", 0], dtype=object)) == [0, 1, "a"]  # by type first, then in order
+    with pytest.raises(DataError, match="the target 'y' has one class only \\('a'\\); need two or more"):
+        class_labels(np.array(["a", "a"], dtype=object), "y")

@@ -9,6 +9,7 @@ import pytest
 
 from lucidnet.data import DataError, NumberColumn, TextColumn, read_columns
 from lucidnet.data.csvfile import MAX_CELL, detect_separator
+from lucidnet.errors import DataLimitError
 
 
 def cols(raw: bytes | str, **kw):
@@ -85,8 +86,15 @@ def test_a_trailing_separator_column_without_name_or_values_is_left_out_with_a_n
 
 
 def test_max_rows_stops_reading():
-    with pytest.raises(DataError, match="more than 2 data rows, the most allowed here"):
+    with pytest.raises(DataLimitError, match="more than 2 data rows, the most allowed here"):
         cols("a\n1\n2\n3\n", max_rows=2)
+
+
+def test_max_columns_is_checked_on_the_header_before_any_row():
+    with pytest.raises(DataLimitError, match="^t.csv: 3 columns, more than the 2 allowed here$"):
+        cols("a,b,c\n1,2\n", max_columns=2)  # the short row would be an error of its own, later
+    assert cols("a,b\n1,2\n", max_columns=2).names == ["a", "b"]
+    assert issubclass(DataLimitError, DataError)
 
 
 # ------------------------------------------------------------------------------------------------ refused

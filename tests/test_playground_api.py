@@ -99,6 +99,7 @@ def test_options_list_the_registries_and_limits(client):
         "max_neurons": 16,
         "max_points": 5000,
         "max_columns": 1000,
+        "max_inputs": 64,
         "max_upload_bytes": 2 * 1024 * 1024,
         "max_uploads": 16,
         "max_upload_memory": 64 * 1024 * 1024,
@@ -318,7 +319,9 @@ def test_upload_a_csv_and_train_on_it(client):
     assert r.status_code == 200, r.text
     up = r.json()
     assert up["columns"] == ["length", "width", "colour", "kind"] and up["numeric"] == ["length", "width"]
-    assert up["n_rows"] == 90 and up["suggested"] == {"x1": "length", "x2": "width", "target": "kind"}
+    assert up["kinds"] == {"length": "numbers", "width": "numbers", "colour": "text", "kind": "text"}
+    assert up["n_rows"] == 90 and up["suggested"] == {
+        "x1": "length", "x2": "width", "target": "kind", "inputs": ["length", "width", "colour"]}
     s = start(
         client,
         dataset="upload",
@@ -375,17 +378,18 @@ def test_upload_regression_target_is_standardised(client):
 @pytest.mark.parametrize(
     "raw, words",
     [
-        (b"a,b,c\n1,2\n", "row 2 has 2 fields, the header has 3"),
-        (b"a,b\n", "at least one data row"),
+        (b"a,b,c\n1,2\n", "f.csv: row 2 has 2 fields but the header has 3"),
+        (b"a,b\n", "f.csv: has a header row but no data rows"),
         (b"only\n1\n2\n", "at least 2 columns"),
-        (b"a,a\n1,2\n", "distinct, non-empty column names"),
-        (b"a,b\n1,inf\n", "not finite"),
-        (b"a,b\n\xff\xfe,1\n", "not UTF-8"),
-        (b"a,b\n1,\x002\n", "NUL"),
+        (b"a,a\n1,2\n", "names column 'a' twice"),
+        (b"a,b\n1,2\n3,oops\n4,5\n", "f.csv: row 3, column 'b': 'oops' is not a number"),
+        (b"a,b\n1,\"2\n", "a quote opens a cell and never closes"),
+        (b"a,b\n\xff\xfe,1\n", "byte 0xff is not UTF-8"),
+        (b"a,b\n1,\x002\n", "binary file"),
     ],
 )
-def test_malformed_csv_gets_400(client, raw, words):
-    r = upload(client, raw)
+def test_malformed_csv_gets_400_naming_the_row_and_column(client, raw, words):
+    r = upload(client, raw, "?filename=f.csv")
     assert r.status_code == 400 and words in r.json()["error"], r.text
     assert client.get("/api/options").status_code == 200
 
@@ -395,14 +399,21 @@ def test_upload_limits_and_bad_column_choices(client):
     r = upload(client, big)
     assert r.status_code == 413 and "limit of 2097152 bytes" in r.json()["error"]
     rows = upload(client, b"a,b\n" + b"1,2\n" * 5001)
-    assert rows.status_code == 413 and "more than 5000 rows" in rows.json()["error"]
+    assert rows.status_code == 413 and "more than 5000 data rows" in rows.json()["error"]
     wide = upload(client, (",".join(f"c{j}" for j in range(1001)) + "\n" + "1," * 1000 + "1\n").encode())
-    assert wide.status_code == 413 and "1001 columns, more than the limit of 1000" in wide.json()["error"]
-    up = upload(client, IRIS_LIKE.encode()).json()["upload"]
+    assert wide.status_code == 413 and "1001 columns, more than the 1000 allowed" in wide.json()["error"]
+    up = upload(client, IRIS_LIKE.encode(), "?filename=flowers.csv").json()["upload"]
     cases = [
-        ({"x1": "colour", "x2": "width", "target": "kind"}, "not numeric"),
-        ({"x1": "height", "x2": "width", "target": "kind"}, "'height' is not in the file"),
-        ({"x1": "length", "x2": "width", "target": "width"}, "cannot also be a drawn feature"),
+        ({"x1": "colour", "x2": "width", "target": "kind"}, "the x₁ column 'colour' holds text"),
+        ({"x1": "height", "x2": "width", "target": "kind"}, "flowers.csv: unknown input column 'height'; columns are"),
+        ({"x1": "length", "x2": "width", "target": "width"}, "the target 'width' cannot also be an input"),
+        ({"x1": "length", "x2": "length", "target": "kind"}, "x₁ and x₂ are both 'length'"),
+        ({"inputs": ["length", "colour"], "target": "kind"}, "choose at least two columns of numbers as inputs"),
+        ({"inputs": ["length", "width"], "x1": "colour", "target": "kind"}, "'colour' is not one of the inputs"),
+        ({"inputs": ["length", "lenght"], "target": "kind"}, "Did you mean 'length'?"),
+        ({"inputs": ["length", "width"], "target": "knid"}, "unknown target column 'knid'"),
+        ({"inputs": ["length", "width", "length"], "target": "kind"}, "'length' is chosen twice"),
+        ({"inputs": "length", "target": "kind"}, "inputs must be a list of column names"),
     ]
     for cols, words in cases:
         r = client.post("/api/train", json={"dataset": "upload", "upload": up, **cols})

@@ -187,6 +187,60 @@ def test_upload_a_csv_and_train_on_it(server, page):
     assert float(page.locator("#test-acc").inner_text().rstrip("%")) > 90
 
 
+def test_upload_choose_three_and_more_inputs_and_keep_the_best_epoch(server, page):
+    def row(i):
+        u, v = (i % 20) / 4 - 2.5, (i // 20) / 4 - 2.5
+        where = "in" if u * u + v * v < 2.0 else "out"
+        return f"P{i:04d},{u:.2f},{v:.2f},{(i * 7919) % 100 / 50 - 1:.2f},{'red green blue'.split()[i % 3]},{where}\n"
+
+    text = "id,u,v,w,colour,where\n" + "".join(row(i) for i in range(400))
+    page.goto(server + "#layers=6&activations=tanh&optimizer=adam&lr=0.03&epochs_per_frame=5")
+    wait_ready(page)
+    assert page.locator("#noise").is_visible()
+    page.set_input_files("#upload", files=[{"name": "disc.csv", "mimeType": "text/csv", "buffer": text.encode()}])
+    wait_ready(page, f"{STATE}.config.dataset === 'upload' && {STATE}.init.upload")
+    # the generator's sliders are gone; the ratio and the batch size stay
+    assert page.locator("#noise").is_hidden() and page.locator("#n_points").is_hidden()
+    assert page.locator("#train_ratio").is_visible() and page.locator("#batch_size").is_visible()
+    assert "'id' looks like an ID" in page.inner_text("#upload-notes")
+    assert state(page, "config.inputs") == ["u", "v", "w", "colour"]  # the ID is not an input
+    assert state(page, "init.layer_sizes") == [3 + 3, 6, 1]  # colour: one input per category
+    assert "text one-hot encoded" in page.inner_text("#upload-notes")
+    page.uncheck("#input-columns input[value='colour']")
+    wait_ready(page, f"{STATE}.init.layer_sizes.join() === '3,6,1'")
+    assert page.locator("#network .node:not(.off)").count() == 3 + 6 + 1
+    assert [page.inner_text(f"#network .feature-label >> nth={k}") for k in range(3)] == ["u", "v", "w"]
+    assert page.locator("#held-hint").is_visible() and "median" in page.inner_text("#held-hint")
+    page.select_option("#x2", "w")  # draw u against w; v is held at its median in the plane
+    wait_ready(page, f"{STATE}.init.axes.join() === 'u,w'")
+    assert page.locator("#axis-y").inner_text() == "w"
+    page.select_option("#x2", "v")
+    wait_ready(page, f"{STATE}.init.axes.join() === 'u,v'")
+    assert "inputs=u%2Cv%2Cw" in page.url
+    assert page.locator("#export-best").get_attribute("class").split().count("off") == 1
+    page.click("#play")
+    page.wait_for_function(f"() => {STATE}.frame.test_accuracy > 0.9 && {STATE}.frame.best_epoch > 0",
+                           timeout=30_000)
+    page.click("#play")
+    best = state(page, "frame.best_epoch")
+    assert page.inner_text("#best-epoch") == str(best) and page.inner_text("#best-loss") != "–"
+    assert "off" not in page.get_attribute("#export-best", "class")
+    assert page.get_attribute("#export-best", "href").endswith("/model?weights=best")
+    page.click("#input-2")  # an input node: its value for the chosen sample
+    page.wait_for_selector("#trace-body table")
+    assert "w" in page.inner_text("#trace-body") and "value x" in page.inner_text("#trace-body")
+    assert page.inner_text("#sample-info").startswith("row ")
+
+
+def test_an_upload_with_a_bad_cell_names_its_row_and_column(server, page):
+    page.goto(server)
+    wait_ready(page)
+    page.set_input_files("#upload", files=[{"name": "bad.csv", "mimeType": "text/csv",
+                                            "buffer": b"a,b,y\n1,2,x\n3,oops,y\n4,5,x\n"}])  # fmt: skip
+    page.wait_for_selector("#message:not([hidden])")
+    assert page.inner_text("#message").startswith("bad.csv: row 3, column 'b': 'oops' is not a number")
+
+
 def test_reload_from_the_url_gives_the_same_configuration(server, page, browser):
     page.goto(server)
     wait_ready(page)

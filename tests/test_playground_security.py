@@ -17,7 +17,6 @@ import time
 import warnings
 from urllib.parse import quote
 
-import numpy as np
 import pytest
 from conftest import require
 from live_playground import http, read_all, request, serve_in_process, serve_in_thread
@@ -258,7 +257,7 @@ def test_a_step_over_the_work_limit_is_refused_before_any_training(served):
     port, state = served
     sid = new_session(port, **BIG)
     session = state.sessions[sid]
-    assert session.epoch_work() == 4500 * 2049 + 4500 * 5000  # n·P + batches·5000
+    assert session.epoch_work() == 4500 * 2049 + 4501 * 5000  # n·P + (batches + 1)·5000
     status, r = post_json(port, f"/api/sessions/{sid}/control", {"cmd": "step", "epochs": 1000})
     assert status == 413, r
     assert "too much work for one step" in r["error"] and "step at most 31 epochs at a time" in r["error"]
@@ -361,31 +360,33 @@ def wide_cell_csv(seed: int) -> bytes:
     return ("u,v,label\n1,2," + "x" * 100_000 + "\n" + rows).encode()
 
 
-def test_stored_bytes_counts_what_the_columns_hold():
-    fixed = np.array(["x" * 10_000] + ["a"] * 500)  # NumPy's fixed width: every row 40,000 bytes
-    assert stored_bytes({"t": fixed}) > 501 * 40_000
-    shared = fixed.astype(object)
-    assert stored_bytes({"t": shared}) < 501 * 8 + 10_100 + 501 * 60
-    numbers = np.arange(5000.0)
-    assert stored_bytes({"a": numbers}) >= 40_000 and stored_bytes({"a": numbers[::2]}) >= 40_000  # a view
+def test_stored_bytes_counts_what_the_table_holds():
+    """An upload is kept as lucidnet's reader reads it: a long cell once, a 4-byte code per row, 8 bytes a number."""
+    from lucidnet.data import read_columns
+
+    text = read_columns(("t,n\n" + "x" * 10_000 + ",1\n" + "a,2\n" * 500).encode())
+    least = 501 * 4 + 10_000 + 501 * 8  # the codes, the long cell, the numbers
+    assert least <= stored_bytes(text) < least + 1_000
+    numbers = read_columns(b"a\n" + b"1\n" * 5000)
+    assert stored_bytes(numbers) >= 40_000
 
 
 def test_the_upload_store_is_capped_by_bytes_then_by_count():
-    from lucidnet.playground.data import parse_csv
+    from lucidnet.playground.uploads import read_upload
 
-    small = parse_csv(b"a,b\n" + b"1,2\n" * 10)
-    size = stored_bytes(small.values, small.columns)
+    small = read_upload(b"a,b\n" + b"1,2\n" * 10)
+    size = stored_bytes(small.table)
     store = UploadStore(max_count=3, max_bytes=int(2.5 * size))
     keys = [store.add(small) for _ in range(3)]
     assert len(store) == 2 and store.get(keys[0]) is None and store.nbytes <= 2.5 * size
     store.get(keys[1])  # used again: the other one goes first
     store.add(small)
     assert store.get(keys[1]) is small and store.get(keys[2]) is None
-    wide = parse_csv(wide_cell_csv(0))
+    wide = read_upload(wide_cell_csv(0))
     with pytest.raises(PlaygroundError, match=r"MiB in memory once read, more than the limit") as e:
         UploadStore(16, 50_000).add(wide)
     assert e.value.status == 413
-    assert stored_bytes(wide.values, wide.columns) < 250_000  # not 4,751 rows × 400 kB
+    assert stored_bytes(wide.table) < 250_000  # not 4,751 rows × 400 kB
 
 
 @pytest.mark.parametrize("batch_size", [1, 4500])

@@ -6,6 +6,7 @@ exception                base                 raised when
 =======================  ===================  =============================================================
 TrainingDivergedError    FloatingPointError   the loss became NaN or infinite, or rose far, during ``fit``
 DataError                ValueError           a data file or table cannot be read as asked
+DataLimitError           DataError            a data file is larger than a limit the caller set (rows, columns)
 ModelFileError           ValueError           a model, checkpoint or text model file cannot be loaded
 =======================  ===================  =============================================================
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["DataError", "ModelFileError", "TrainingDivergedError"]
+__all__ = ["DataError", "DataLimitError", "ModelFileError", "TrainingDivergedError"]
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -35,6 +36,10 @@ class TrainingDivergedError(FloatingPointError):
 
 class DataError(ValueError):
     """A data file that cannot be read as asked: the message names the file, the place and the fix."""
+
+
+class DataLimitError(DataError):
+    """A data file over a limit the caller set (``max_rows``, ``max_columns``): too large here, not malformed."""
 
 
 class ModelFileError(ValueError):

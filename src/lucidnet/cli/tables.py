@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from ..data import Columns, Inputs, Table, assign_roles, datasets, read_columns, read_for_model, read_table
-from ..data.preprocessing import Preprocessing, Standardizer, as_label
+from ..data.preprocessing import Preprocessing, fit_preprocessing
 from ..data.read import is_array_file
-from ..data.roles import Roles, target_values
+from ..data.roles import Roles, rows_with_target
 from ..data.tasks import infer_task, split_rows
 from ..heads import Head, head_for
 from ..interop.onnx_read import load_any
@@ -82,15 +82,8 @@ def _csv_training(opts: dict[str, Any], notes: list[str]) -> Training:
     roles = assign_roles(columns, opts["target"], opts["features"], opts["drop"] or (), opts["id"])
     notes += roles.notes
     assert roles.target is not None
-    y, no_target = target_values(columns, roles.target)
-    if no_target.any():
-        i = int(np.argmax(no_target))
-        if opts["missing"] == "error":
-            raise CliError(f"{columns.source}: {columns.row(i)}, column {roles.target!r}: missing target value "
-                           "(--missing error); fill it in or remove the row")
-        notes.append(f"{int(no_target.sum())} rows without a {roles.target!r} value (the first: {columns.row(i)}) "
-                     "left out")
-        columns, y = columns.take(np.flatnonzero(~no_target)), y[~no_target]
+    columns, y, left_out = rows_with_target(columns, roles.target, opts["missing"])
+    notes += left_out
     parts = split(columns.n_rows, opts, notes)
     inputs, summary = Inputs.fit(columns, roles.features, parts.train, opts["missing"])
     X, _ = inputs.transform(columns)
@@ -146,27 +139,24 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
     n = len(X)
     parts = training.split if training is not None else split(n, opts, notes)
     tr, va = parts.train, parts.val
-    pre = Preprocessing(task=task, feature_names=list(table.feature_names), target_name=table.target_name)
-    if training is not None:
-        pre.inputs, pre.id_name = training.inputs, table.id_name
-    if opts["standardize"]:
-        pre.x_scaler = Standardizer().fit(X[tr], keep=pre.inputs.one_hot if pre.inputs is not None else None)
+    if task == "regression" and (y.dtype == object or y.dtype.kind in "US"):
+        raise CliError(f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, not values; "
+                       "drop --task regression or pick another --target")
+    inputs = training.inputs if training is not None else None
     out_act, loss = opts["output_activation"], opts["loss"]
     try:
+        pre = fit_preprocessing(X, y, task, tr, standardize=opts["standardize"],
+                                feature_names=list(table.feature_names), target_name=table.target_name,
+                                inputs=inputs, id_name=table.id_name if training is not None else None)
         if task == "classification" and y.ndim == 1:
-            pre.classes = _classes(y, table.target_name)
+            assert pre.classes is not None
             head = head_for("classification", len(pre.classes), out_act, loss)
             t = head.encode(pre.encode_y(y))
         elif task == "classification":
             head = head_for("multilabel", y.shape[1], out_act, loss)
             t = head.encode(y)
         else:
-            if y.dtype == object or y.dtype.kind in "US":
-                raise CliError(f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, "
-                               "not values; drop --task regression or pick another --target")
             yv = y.astype(np.float64).reshape(n, -1)
-            if opts["standardize"]:
-                pre.y_scaler = Standardizer().fit(yv[tr])
             head = head_for("regression", yv.shape[1], out_act, loss)
             t = head.encode(pre.encode_y(yv))
     except ValueError as exc:
@@ -177,16 +167,6 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
         raise CliError(str(exc)) from None
     has_val = len(va) > 0
     return Prepared(Xs[tr], t[tr], Xs[va] if has_val else None, t[va] if has_val else None, pre, head)
-
-
-def _classes(y: np.ndarray, target: str | None) -> list[Any]:
-    """The distinct labels of ``y`` in sorted order (by type first when they mix numbers and text)."""
-    labels = [as_label(v) for v in y]
-    kinds = {type(v) for v in labels}
-    classes = sorted(set(labels), key=lambda v: (str(type(v)), v)) if len(kinds) > 1 else sorted(set(labels))
-    if len(classes) < 2:
-        raise CliError(f"the target {target!r} has one class only ({classes[0]!r}); need two or more")
-    return classes
 
 
 def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: str | None = None,

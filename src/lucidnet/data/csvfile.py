@@ -29,6 +29,7 @@ from typing import IO
 
 import numpy as np
 
+from ..errors import DataLimitError
 from .columns import MISSING, Column, Columns, NumberColumn, TextColumn, is_number
 from .roles import numeric_features, target_column, target_values
 from .table import DataError, PathLike, Table, existing_file
@@ -48,7 +49,7 @@ _COMMA_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?|[+-]?\d+,\d+")
 
 
 def read_columns(source: Source, *, name: str | None = None, sep: str | None = None,
-                 max_rows: int | None = None) -> Columns:
+                 max_rows: int | None = None, max_columns: int | None = None) -> Columns:
     """Read CSV text with a header row into typed columns.
 
     Parameters
@@ -61,6 +62,8 @@ def read_columns(source: Source, *, name: str | None = None, sep: str | None = N
         The separator; default: detected among :data:`SEPARATORS`.
     max_rows : int, optional
         Refuse a file with more data rows than this (before reading the rest of it).
+    max_columns : int, optional
+        Refuse a file whose header names more columns than this (before reading any data row).
 
     Returns
     -------
@@ -71,7 +74,8 @@ def read_columns(source: Source, *, name: str | None = None, sep: str | None = N
     Raises
     ------
     DataError
-        For every problem listed in this module's docstring, naming the file, the row and the column.
+        For every problem listed in this module's docstring, naming the file, the row and the column;
+        :class:`~lucidnet.errors.DataLimitError` for a file over ``max_rows`` or ``max_columns``.
     """
     label, head, opener, everything = _open(source, name)
     _check_head(head, label)
@@ -83,7 +87,7 @@ def read_columns(source: Source, *, name: str | None = None, sep: str | None = N
     newline = "\r" if "\r" in sample and "\n" not in sample and len(head) < _SAMPLE_BYTES else "\n"
     with opener(newline) as text:
         try:
-            return _read(_records(text, sep, label), label, max_rows)
+            return _read(_records(text, sep, label), label, max_rows, max_columns)
         except UnicodeDecodeError:
             raise DataError(_not_utf8(label, everything())) from None
 
@@ -238,9 +242,11 @@ def _csv_problem(label: str, row: int, line: int, line_now: int, message: str) -
 
 
 # ------------------------------------------------------------------------------------------------ the columns
-def _read(records: Iterator[Record], label: str, max_rows: int | None) -> Columns:
+def _read(records: Iterator[Record], label: str, max_rows: int | None, max_columns: int | None) -> Columns:
     header_row, header = _header(records, label)
     width = len(header)
+    if max_columns is not None and width > max_columns:
+        raise DataLimitError(f"{label}: {width} columns, more than the {max_columns} allowed here")
     builders = [_Builder(h) for h in header]
     rows, lines = array.array("q"), array.array("q")
     chunk: list[list[str]] = []
@@ -255,7 +261,7 @@ def _read(records: Iterator[Record], label: str, max_rows: int | None) -> Column
         rows.append(row)
         lines.append(line)
         if max_rows is not None and len(rows) > max_rows:
-            raise DataError(f"{label}: more than {max_rows} data rows, the most allowed here")
+            raise DataLimitError(f"{label}: more than {max_rows} data rows, the most allowed here")
         if len(chunk) == CHUNK_ROWS:
             _add_chunk(builders, chunk, len(rows) - len(chunk), rows, lines, label)
             chunk = []

@@ -22,12 +22,13 @@ from typing import Any
 import numpy as np
 
 from ..checks import as_2d_array
+from ..errors import DataError
 from ..losses import one_hot
 from .columns import Columns
 from .encoding import Inputs
 from .roles import numeric_features
 
-__all__ = ["LabelEncoder", "Preprocessing", "Standardizer", "as_label", "one_hot"]
+__all__ = ["LabelEncoder", "Preprocessing", "Standardizer", "as_label", "class_labels", "fit_preprocessing", "one_hot"]
 
 
 class Standardizer:
@@ -274,6 +275,58 @@ class Preprocessing:
         if id_name is not None and not isinstance(id_name, str):
             raise ValueError("id_name must be a string")
         return cls(task, names, target, scaler("x_scaler", n_in), scaler("y_scaler", n_out), classes, inputs, id_name)
+
+
+def fit_preprocessing(X: np.ndarray, y: np.ndarray, task: str, rows: np.ndarray, *, standardize: bool = True,
+                      feature_names: list[str] | None = None, target_name: str | None = None,
+                      inputs: Inputs | None = None, id_name: str | None = None) -> Preprocessing:
+    """The :class:`Preprocessing` of a model trained on rows ``rows`` of (X, y), fitted as ``lucidnet train`` fits it
+    (the playground fits its uploads with it too).
+
+    x' = (x − μ) / σ with μ, σ of the training rows (``standardize``; the one-hot inputs of ``inputs`` stay 0 and
+    1); for a 1-D target of classes, the labels of every row in :func:`class_labels` order (so a class met only in
+    held-out rows still has an output); for values, y' = (y − μ) / σ of the training rows (``standardize``).
+
+    Parameters
+    ----------
+    X : ndarray (n, n_in)
+        Inputs as numbers (after ``inputs``, before standardising).
+    y : ndarray (n,) or (n, k)
+        Targets: labels, 0/1 rows (multi-label) or values.
+    task : "classification" or "regression"
+    rows : ndarray of int
+        The training rows.
+
+    Raises
+    ------
+    DataError
+        A target of classes with one class only.
+    """
+    pre = Preprocessing(task=task, feature_names=feature_names, target_name=target_name, inputs=inputs,
+                        id_name=id_name)
+    if standardize:
+        pre.x_scaler = Standardizer().fit(X[rows], keep=inputs.one_hot if inputs is not None else None)
+    if task == "classification":
+        if np.ndim(y) == 1:
+            pre.classes = class_labels(y, target_name)
+    elif standardize:
+        pre.y_scaler = Standardizer().fit(np.asarray(y, dtype=np.float64).reshape(len(y), -1)[rows])
+    return pre
+
+
+def class_labels(y: Any, target: str | None = None) -> list[Any]:
+    """The distinct labels of ``y`` in sorted order (by type first when they mix numbers and text): the order of a
+    classifier's outputs.
+
+    >>> class_labels(np.array([2.0, 1.0, 2.0])), class_labels(np.array(["b", "a"], dtype=object))
+    ([1, 2], ['a', 'b'])
+    """
+    labels = [as_label(v) for v in np.asarray(y, dtype=object).ravel()]
+    kinds = {type(v) for v in labels}
+    classes = sorted(set(labels), key=lambda v: (str(type(v)), v)) if len(kinds) > 1 else sorted(set(labels))
+    if len(classes) < 2:
+        raise DataError(f"the target {target!r} has one class only ({classes[0]!r}); need two or more")
+    return classes
 
 
 def _is_number(v: Any) -> bool:

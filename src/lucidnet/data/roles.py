@@ -8,6 +8,7 @@ in a sequence) or is empty, which are left out with a note saying why and how to
 columns and the one probably meant.
 
 :func:`target_values` reads the target column (numbers, or labels as text) and which rows lack one;
+:func:`rows_with_target` keeps the rows that have one (a note says how many were left out);
 :func:`numeric_features` is the strict reading of feature columns as one float64 matrix (no text, no gaps).
 """
 
@@ -23,8 +24,8 @@ from ..checks import did_you_mean
 from .columns import MISSING_TARGET, Columns, NumberColumn, TextColumn
 from .table import DataError
 
-__all__ = ["MIN_ID_ROWS", "Roles", "absent_columns", "assign_roles", "id_reason", "numeric_features", "target_column",
-           "target_values"]
+__all__ = ["MIN_ID_ROWS", "Roles", "absent_columns", "assign_roles", "id_reason", "numeric_features",
+           "rows_with_target", "target_column", "target_values"]
 
 #: a column is taken for an ID only in a table of at least this many rows
 MIN_ID_ROWS = 10
@@ -193,6 +194,24 @@ def target_values(table: Columns, name: str) -> tuple[np.ndarray, np.ndarray]:
             raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: target is {y[i]}; must be finite")
         return y, np.isnan(y)
     return column.cells(), column.missing(MISSING_TARGET)
+
+
+def rows_with_target(table: Columns, name: str, missing: str = "impute") -> tuple[Columns, np.ndarray, list[str]]:
+    """``(table, y, notes)``: the rows of ``table`` that have a target value in column ``name``, their targets
+    (:func:`target_values`), and a note on the rows left out (none when every row has one).
+
+    Raises DataError for a row without a target under ``missing="error"`` (naming the first), and for the
+    errors of :func:`target_values`.
+    """
+    y, no_target = target_values(table, name)
+    if not no_target.any():
+        return table, y, []
+    i = int(np.argmax(no_target))
+    if missing == "error":
+        raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: missing target value (--missing error); "
+                        "fill it in or remove the row")
+    note = f"{int(no_target.sum())} rows without a {name!r} value (the first: {table.row(i)}) left out"
+    return table.take(np.flatnonzero(~no_target)), y[~no_target], [note]
 
 
 def numeric_features(table: Columns, names: Sequence[str]) -> np.ndarray:

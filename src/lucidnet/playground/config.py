@@ -58,15 +58,17 @@ class Limits:
     """Server-side caps; each refusal is a 4xx JSON answer ``{"error": "..."}``.
 
     Work and memory are bounded by what they cost, not only by counts: a ``step`` request may ask for at most
-    ``max_step_work`` units of epochs × (samples × parameters + batches × BATCH_WORK) (see
+    ``max_step_work`` units of epochs × (samples × parameters + (batches + 1) × BATCH_WORK) (see
     :meth:`~lucidnet.playground.session.Session.epoch_work`), and the uploads kept in memory hold at most
     ``max_upload_memory`` bytes, measured column by column (:func:`~lucidnet.playground.uploads.stored_bytes`).
+    An upload feeds the network at most ``max_inputs`` inputs (a text column gives one per category).
     """
 
     max_layers: int = 8
     max_neurons: int = 16
     max_points: int = 5000
     max_columns: int = 1000
+    max_inputs: int = 64
     max_upload_bytes: int = 2 * 1024 * 1024
     max_uploads: int = 16
     max_upload_memory: int = 64 * 1024 * 1024
@@ -82,7 +84,12 @@ class Limits:
 
 @dataclass(frozen=True)
 class PlaygroundConfig:
-    """Everything that defines a playground run, seed included; ``layers`` are the hidden layer sizes."""
+    """Everything that defines a playground run, seed included; ``layers`` are the hidden layer sizes.
+
+    A built-in data set feeds the network ``features`` of its two coordinates; an upload feeds it the columns
+    ``inputs`` (as ``lucidnet train --features`` does: gaps filled, text one-hot, z-scores), of which ``x1`` and
+    ``x2`` are the plot's axes, and learns ``target``.
+    """
 
     dataset: str = "circle"
     noise: float = 0.0
@@ -102,6 +109,7 @@ class PlaygroundConfig:
     seed: int = 0
     epochs_per_frame: int = 1
     upload: str = ""
+    inputs: tuple[str, ...] = ()
     x1: str = ""
     x2: str = ""
     target: str = ""
@@ -114,6 +122,7 @@ class PlaygroundConfig:
         d["features"] = list(self.features)
         d["layers"] = list(self.layers)
         d["activations"] = list(self.activations)
+        d["inputs"] = list(self.inputs)
         return d
 
 
@@ -155,7 +164,37 @@ def parse_config(
         raise PlaygroundError(f"unknown configuration key {unknown[0]!r}")
     builtin = builtin_datasets()
     dataset = _choice(data, "dataset", "circle", [*builtin, UPLOAD])
+    layers = _layers(data, limits)
+    problem = (
+        builtin[dataset][0]
+        if dataset in builtin
+        else _choice(data, "problem", "auto", ("auto", "classification", "regression"))
+    )
+    return PlaygroundConfig(
+        dataset=dataset,
+        noise=_number(data, "noise", 0, 0, 50),
+        train_ratio=_number(data, "train_ratio", 50, 10, 90),
+        n_points=_number(data, "n_points", 500, 20, limits.max_points, integer=True),
+        features=_features(data),
+        layers=layers,
+        activations=_activations(data, len(layers)),
+        output_activation=_output_activation(data),
+        loss=_loss(data, problem),
+        optimizer=_choice(data, "optimizer", "sgd", optimizers),
+        lr=_number(data, "lr", 0.03, 1e-6, 10),
+        batch_size=_number(data, "batch_size", 10, 1, limits.max_points, integer=True),
+        l1=_number(data, "l1", 0, 0, 1),
+        l2=_number(data, "l2", 0, 0, 1),
+        dropout=_number(data, "dropout", 0, 0, 0.9),
+        seed=_number(data, "seed", 0, 0, 2**32 - 1, integer=True),
+        epochs_per_frame=_number(data, "epochs_per_frame", 1, 1, limits.max_epochs_per_frame, integer=True),
+        problem=problem if dataset == UPLOAD else "auto",
+        **(_upload_columns(data, limits) if dataset == UPLOAD else {}),
+    )
 
+
+def _layers(data: Mapping[str, Any], limits: Limits) -> tuple[int, ...]:
+    """The hidden layer sizes: a list of whole numbers within the limits (413 beyond them)."""
     layers = data.get("layers", [4, 2])
     if not isinstance(layers, (list, tuple)) or any(
         isinstance(n, bool) or not isinstance(n, int) for n in layers
@@ -168,66 +207,61 @@ def parse_config(
     for n in layers:
         if not 1 <= n <= limits.max_neurons:
             raise PlaygroundError(f"a hidden layer has 1 to {limits.max_neurons} neurons, got {n}", 413)
-    activations = data.get("activations", ["tanh"] * len(layers))
+    return tuple(int(n) for n in layers)
+
+
+def _activations(data: Mapping[str, Any], n_layers: int) -> tuple[str, ...]:
+    """One activation per hidden layer (a single name stands for all), each elementwise (``hidden_activations``)."""
+    activations = data.get("activations", ["tanh"] * n_layers)
     if isinstance(activations, str):
-        activations = [activations] * len(layers)
-    if not isinstance(activations, (list, tuple)) or len(activations) != len(layers):
+        activations = [activations] * n_layers
+    if not isinstance(activations, (list, tuple)) or len(activations) != n_layers:
         raise PlaygroundError(
-            f"activations must list one name per hidden layer ({len(layers)}), got {activations!r}"
+            f"activations must list one name per hidden layer ({n_layers}), got {activations!r}"
         )
+    valid = hidden_activations()
     for a in activations:
-        if a not in hidden_activations():
-            raise PlaygroundError(f"unknown activation {a!r}; valid: {', '.join(hidden_activations())}")
+        if a not in valid:
+            raise PlaygroundError(f"unknown activation {a!r}; valid: {', '.join(valid)}")
+    return tuple(str(a) for a in activations)
+
+
+def _features(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The built-in data sets' input features (x₁, x₂ and their transforms, :mod:`~.features`)."""
     try:
-        features = validate_features(data.get("features", ["x1", "x2"]))
+        return tuple(validate_features(data.get("features", ["x1", "x2"])))
     except (TypeError, ValueError) as e:
         raise PlaygroundError(str(e)) from None
 
-    problem = (
-        builtin[dataset][0]
-        if dataset in builtin
-        else _choice(data, "problem", "auto", ("auto", "classification", "regression"))
-    )
-    losses = losses_for("regression" if problem == "regression" else "classification")
-    loss = data.get("loss", "auto")
-    if loss != "auto":
-        if problem == "auto":
-            loss = _choice(data, "loss", "auto", losses_for("classification"))
-        else:
-            loss = _choice(data, "loss", "auto", losses)
-    output = data.get("output_activation", "auto")
-    if output != "auto":
-        output = _choice(data, "output_activation", "auto", hidden_activations())
 
+def _output_activation(data: Mapping[str, Any]) -> str:
+    output = data.get("output_activation", "auto")
+    return "auto" if output == "auto" else _choice(data, "output_activation", "auto", hidden_activations())
+
+
+def _loss(data: Mapping[str, Any], problem: str) -> str:
+    """"auto" (the head's loss for the task) or a loss of the registry that suits the problem (``losses_for``)."""
+    if data.get("loss", "auto") == "auto":
+        return "auto"
+    return _choice(data, "loss", "auto", losses_for("regression" if problem == "regression" else "classification"))
+
+
+def _upload_columns(data: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
+    """An upload's id and column choices, checked for type; whether the file has them is checked against it
+    (:func:`lucidnet.playground.data.upload_points`)."""
     upload = data.get("upload", "")
+    if not isinstance(upload, str) or not upload:
+        raise PlaygroundError("dataset 'upload' needs an upload id from POST /api/upload")
     columns = {k: data.get(k, "") for k in ("x1", "x2", "target")}
-    if dataset == UPLOAD:
-        if not isinstance(upload, str) or not upload:
-            raise PlaygroundError("dataset 'upload' needs an upload id from POST /api/upload")
-        for k, v in columns.items():
-            if not isinstance(v, str):
-                raise PlaygroundError(f"{k} must be a column name, got {v!r}")
-    return PlaygroundConfig(
-        dataset=dataset,
-        noise=_number(data, "noise", 0, 0, 50),
-        train_ratio=_number(data, "train_ratio", 50, 10, 90),
-        n_points=_number(data, "n_points", 500, 20, limits.max_points, integer=True),
-        features=tuple(features),
-        layers=tuple(int(n) for n in layers),
-        activations=tuple(str(a) for a in activations),
-        output_activation=str(output),
-        loss=str(loss),
-        optimizer=_choice(data, "optimizer", "sgd", optimizers),
-        lr=_number(data, "lr", 0.03, 1e-6, 10),
-        batch_size=_number(data, "batch_size", 10, 1, limits.max_points, integer=True),
-        l1=_number(data, "l1", 0, 0, 1),
-        l2=_number(data, "l2", 0, 0, 1),
-        dropout=_number(data, "dropout", 0, 0, 0.9),
-        seed=_number(data, "seed", 0, 0, 2**32 - 1, integer=True),
-        epochs_per_frame=_number(data, "epochs_per_frame", 1, 1, limits.max_epochs_per_frame, integer=True),
-        upload=upload if dataset == UPLOAD else "",
-        x1=columns["x1"] if dataset == UPLOAD else "",
-        x2=columns["x2"] if dataset == UPLOAD else "",
-        target=columns["target"] if dataset == UPLOAD else "",
-        problem=problem if dataset == UPLOAD else "auto",
-    )
+    for k, v in columns.items():
+        if not isinstance(v, str):
+            raise PlaygroundError(f"{k} must be a column name, got {v!r}")
+    inputs = data.get("inputs", [])
+    if not isinstance(inputs, (list, tuple)) or not all(isinstance(v, str) and v for v in inputs):
+        raise PlaygroundError(f"inputs must be a list of column names, got {inputs!r}"[:300])
+    if len(inputs) > limits.max_inputs:
+        raise PlaygroundError(f"at most {limits.max_inputs} input columns, got {len(inputs)}", 413)
+    if len(set(inputs)) != len(inputs):
+        twice = next(v for v in inputs if inputs.count(v) > 1)
+        raise PlaygroundError(f"input column {twice!r} is chosen twice")
+    return {"upload": upload, "inputs": tuple(inputs), **columns}

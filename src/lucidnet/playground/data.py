@@ -1,170 +1,109 @@
-"""The playground's points: a built-in data set from :mod:`lucidnet.data.datasets`, or an uploaded CSV file.
+"""The playground's points: a built-in data set of :mod:`lucidnet.data.datasets`, or an uploaded CSV file.
 
-Uploads are parsed in memory (nothing is written to disk); their two drawn columns and a numeric target
-are standardised so that one learning rate suits any units.
+Either way a session gets the network inputs X of its training and test rows, each row's (x₁, x₂) in the drawn
+plane, and a map from points of the plane to network inputs (for the decision boundary and the neurons' pictures).
+
+An upload takes the path of ``lucidnet train --data FILE --features …``, through the same functions of
+:mod:`lucidnet.data`: the columns' roles (:func:`~lucidnet.data.assign_roles`), the rows that have a target
+(:func:`~lucidnet.data.roles.rows_with_target`), the held-out rows (:func:`~lucidnet.data.tasks.split_rows`, so the
+page's test rows are ``lucidnet train``'s validation rows for the same seed and ratio), gaps filled with the
+training median and text one-hot (:class:`~lucidnet.data.Inputs`), and z-scores fitted on the training rows
+(:func:`~lucidnet.data.preprocessing.fit_preprocessing`). That :class:`~lucidnet.data.Preprocessing` is what the
+model file keeps, so ``lucidnet predict`` on the raw file answers as the page does. x₁ and x₂ are two numeric
+inputs, drawn in z-units; in the plane every other input is held at its training median (numbers) or its most
+common category (text).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from lucidnet.data.tasks import infer_task
+from lucidnet.data import DataError, Inputs, NumberColumn, Preprocessing, assign_roles
+from lucidnet.data.preprocessing import fit_preprocessing
+from lucidnet.data.roles import rows_with_target
+from lucidnet.data.tasks import infer_task, split_rows
 from lucidnet.playground.config import Limits, PlaygroundConfig, PlaygroundError
+from lucidnet.playground.features import feature_matrix
+from lucidnet.playground.uploads import Upload
+
+#: the most classes the page draws (one colour each)
+MAX_CLASSES = 10
 
 
-@dataclass
-class Upload:
-    """A parsed CSV file: column names and one array per column (float64, or object holding str when not numeric)."""
+@dataclass(frozen=True)
+class Plane:
+    """Network inputs for points of the drawn plane: every input at ``base``, inputs ``axes`` at (x₁, x₂)."""
 
-    columns: list[str]
-    values: dict[str, np.ndarray]
-    filename: str = ""
+    base: np.ndarray  # (d,) the inputs of a typical row, as the network sees them
+    axes: tuple[int, int]  # the input columns of x₁ and x₂
 
-    @property
-    def n_rows(self) -> int:
-        return len(next(iter(self.values.values())))
-
-    def numeric(self) -> list[str]:
-        return [c for c in self.columns if self.values[c].dtype.kind == "f"]
-
-    def describe(self) -> dict:
-        """The JSON answer to an upload: columns, which are numeric, and a suggested x₁, x₂ and target."""
-        numeric = self.numeric()
-        target = self.columns[-1]
-        drawn = [c for c in numeric if c != target][:2]
-        return {
-            "columns": self.columns,
-            "numeric": numeric,
-            "n_rows": self.n_rows,
-            "suggested": {
-                "x1": drawn[0] if drawn else "",
-                "x2": drawn[1] if len(drawn) > 1 else "",
-                "target": target,
-            },
-        }
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        """X (m, d) for plane points (m, 2)."""
+        X = np.tile(self.base, (len(points), 1))
+        X[:, self.axes[0]], X[:, self.axes[1]] = points[:, 0], points[:, 1]
+        return X
 
     def __repr__(self) -> str:
-        return f"Upload({self.n_rows} rows × {len(self.columns)} columns)"
+        return f"Plane({len(self.base)} inputs, x₁ = input {self.axes[0]}, x₂ = input {self.axes[1]})"
 
 
-def parse_csv(raw: bytes, limits: Limits | None = None) -> Upload:
-    """Parse a CSV file with a header row; raises :class:`PlaygroundError` with the line at fault.
+@dataclass(frozen=True)
+class Features:
+    """Network inputs for points of the drawn plane: the built-in data sets' features φ(x₁, x₂)."""
 
-    Numeric columns become float64 arrays; text columns become object arrays in which equal cells share one
-    string, so a column costs 8 bytes a row plus its distinct values (a fixed-width NumPy string array would
-    make every row as wide as the widest cell). Rows are read one at a time and reading stops at the first
-    row over the limit.
+    names: tuple[str, ...]
 
-    >>> parse_csv(b"a,b,label\\n1,2,yes\\n3,4,no\\n" * 1).describe()["numeric"]
-    ['a', 'b']
-    """
-    limits = limits or Limits()
-    if len(raw) > limits.max_upload_bytes:
-        raise PlaygroundError(
-            f"the file has {len(raw)} bytes, more than the limit of {limits.max_upload_bytes} bytes", 413
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise PlaygroundError(f"the file is not UTF-8 text (byte {e.start}); save it as UTF-8 CSV") from None
-    if "\x00" in text:
-        raise PlaygroundError("the file contains NUL bytes; upload a CSV text file")
-    header, body = _read_rows(text, limits)
-    values: dict[str, np.ndarray] = {}
-    for j, name in enumerate(header):
-        values[name] = _column(name, [r[j].strip() for r in body])
-    return Upload(header, values)
-
-
-def _read_rows(text: str, limits: Limits) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows (blank rows skipped), checked for shape and size as they are read."""
-    rows = (r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r))
-    try:
-        first = next(rows, None)
-        if first is None:
-            raise PlaygroundError("the CSV needs a header row and at least one data row")
-        header = [h.strip() for h in first]
-        if len(header) < 2:
-            raise PlaygroundError(
-                f"the CSV needs at least 2 columns (two features or a feature and a target), got {len(header)}"
-            )
-        if len(header) > limits.max_columns:
-            raise PlaygroundError(
-                f"the CSV has {len(header)} columns, more than the limit of {limits.max_columns}", 413
-            )
-        if len(set(header)) != len(header) or any(not h for h in header):
-            raise PlaygroundError("the header row needs distinct, non-empty column names")
-        body: list[list[str]] = []
-        for i, r in enumerate(rows, start=2):
-            if len(r) != len(header):
-                raise PlaygroundError(f"row {i} has {len(r)} fields, the header has {len(header)}")
-            if len(body) == limits.max_points:
-                raise PlaygroundError(
-                    f"the CSV has more than {limits.max_points} rows, the limit; keep at most "
-                    f"{limits.max_points}",
-                    413,
-                )
-            body.append(r)
-    except csv.Error as e:
-        raise PlaygroundError(f"malformed CSV: {e}") from None
-    if not body:
-        raise PlaygroundError("the CSV needs a header row and at least one data row")
-    return header, body
-
-
-def _column(name: str, cells: list[str]) -> np.ndarray:
-    """float64 when every cell is a finite number, else an object array of shared strings."""
-    try:
-        col = np.array([float(c) for c in cells], dtype=np.float64)
-    except ValueError:
-        shared: dict[str, str] = {}
-        out = np.empty(len(cells), dtype=object)
-        out[:] = [shared.setdefault(c, c) for c in cells]
-        return out
-    if not np.isfinite(col).all():
-        i = int(np.flatnonzero(~np.isfinite(col))[0]) + 2
-        raise PlaygroundError(f"column {name!r} has a value that is not finite at row {i}")
-    return col
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        return feature_matrix(points, self.names)
 
 
 @dataclass
 class Points:
-    """Train and test points in the drawn plane, targets, and how to draw them.
+    """The rows a session learns from, and how to draw them.
 
-    ``p_train`` (n, 2) are the (x₁, x₂) of each point; ``y_train`` (n,) holds class indices (int) for
-    classification or values (float) for regression.
+    ``X_train`` (n, d) are the network inputs, ``p_train`` (n, 2) each row's (x₁, x₂) in the plane, ``y_train``
+    (n,) class indices (int) or values (float; z-scores for an upload). ``to_inputs`` maps plane points (m, 2) to
+    network inputs (m, d); ``preprocessing`` is what the model file keeps; ``rows_train`` and ``rows_test`` are an
+    upload's row numbers as a spreadsheet shows them; ``notes`` what the page should say about the data.
     """
 
+    X_train: np.ndarray
     p_train: np.ndarray
     y_train: np.ndarray
+    X_test: np.ndarray
     p_test: np.ndarray
     y_test: np.ndarray
     problem: str
+    to_inputs: Any
+    input_names: list[str]
+    preprocessing: Preprocessing
     classes: list[Any] = field(default_factory=list)
     domain: tuple[float, float, float, float] = (-6.0, 6.0, -6.0, 6.0)
     axes: tuple[str, str] = ("x₁", "x₂")
     y_scale: float = 1.0
-    x_scaler: Any = None  # the Standardizer of an upload's (x₁, x₂) columns
-    y_scaler: Any = None  # the Standardizer of an upload's numeric target
     target: str = "y"
+    rows_train: np.ndarray | None = None
+    rows_test: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def upload(self) -> bool:
+        return isinstance(self.to_inputs, Plane)
 
     def __repr__(self) -> str:
-        return f"Points({self.problem}, {len(self.p_train)} train, {len(self.p_test)} test)"
+        return (f"Points({self.problem}, {len(self.X_train)} train, {len(self.X_test)} test, "
+                f"{len(self.input_names)} inputs)")
 
 
-def _split(
-    p: np.ndarray, y: np.ndarray, ratio: float, seed: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    order = np.random.default_rng([seed, 1]).permutation(len(p))
-    n_train = min(max(round(len(p) * ratio / 100), 1), len(p) - 1)
-    tr, te = order[:n_train], order[n_train:]
-    return p[tr], y[tr], p[te], y[te]
+def held_out(n: int, train_ratio: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, test rows) of n rows: :func:`~lucidnet.data.tasks.split_rows` holding out as many rows as
+    ``lucidnet train --validation-split`` does for 1 − ratio/100 (at least one of each)."""
+    n_test = min(max(round(n * round(1 - train_ratio / 100, 4)), 1), n - 1)
+    return split_rows(n, n_test, seed)
 
 
 def builtin_points(config: PlaygroundConfig) -> Points:
@@ -181,68 +120,148 @@ def builtin_points(config: PlaygroundConfig) -> Points:
     m = float(np.abs(p).max()) * 1.05 if len(p) else 1.0
     m = m if math.isfinite(m) and m > 0 else 1.0
     y_scale = 1.0 if problem == "classification" else float(np.abs(y).max() or 1.0)
+    tr, te = held_out(len(p), config.train_ratio, config.seed)
+    target = ds.target_names[0] if ds.target_names else "y"
+    features = Features(config.features)
     return Points(
-        *_split(p, y, config.train_ratio, config.seed),
+        features(p[tr]), p[tr], y[tr], features(p[te]), p[te], y[te],
         problem=problem,
+        to_inputs=features,
+        input_names=list(config.features),
+        preprocessing=Preprocessing(task=problem, feature_names=list(config.features), target_name=target,
+                                    classes=classes if problem == "classification" else None),
         classes=classes,
         domain=(-m, m, -m, m),
         y_scale=y_scale,
-        target=ds.target_names[0] if ds.target_names else "y",
+        target=target,
     )
 
 
-def upload_points(config: PlaygroundConfig, upload: Upload) -> Points:
-    """Points from an uploaded CSV: standardised columns x₁, x₂ and the chosen target."""
-    for key in ("x1", "x2", "target"):
-        name = getattr(config, key)
-        if name not in upload.values:
-            raise PlaygroundError(
-                f"{key} column {name!r} is not in the file; columns: {', '.join(upload.columns)}"
-            )
-    for key in ("x1", "x2"):
-        if upload.values[getattr(config, key)].dtype.kind != "f":
-            raise PlaygroundError(
-                f"{key} column {getattr(config, key)!r} is not numeric; choose a numeric column"
-            )
-    if config.target in (config.x1, config.x2):
-        raise PlaygroundError(f"the target {config.target!r} cannot also be a drawn feature")
-    from lucidnet.data.preprocessing import Standardizer
-
-    x_scaler = Standardizer()
-    p = x_scaler.fit_transform(np.column_stack([upload.values[config.x1], upload.values[config.x2]]))
-    t = upload.values[config.target]
-    problem = config.problem
-    if problem == "auto":
-        problem, _ = infer_task(t)
-    classes: list[Any] = []
-    y_scaler = None
-    if problem == "classification":
-        values, y = np.unique(t, return_inverse=True)
-        if len(values) < 2:
-            raise PlaygroundError(f"the target {config.target!r} has a single class; it needs at least 2")
-        if len(values) > 10:
-            raise PlaygroundError(
-                f"the target {config.target!r} has {len(values)} classes; the playground "
-                "draws at most 10 (choose problem 'regression' for a numeric target)"
-            )
-        classes = [int(v) if isinstance(v, float) and v == int(v) else v for v in values.tolist()]
-    else:
-        if t.dtype.kind != "f":
-            raise PlaygroundError(f"the target {config.target!r} is not numeric; regression needs numbers")
-        y_scaler = Standardizer()
-        y = y_scaler.fit_transform(t.reshape(-1, 1))[:, 0]
+def upload_points(config: PlaygroundConfig, upload: Upload, limits: Limits | None = None) -> Points:
+    """Points from an uploaded CSV, prepared as ``lucidnet train`` prepares a table (see the module)."""
+    limits = limits or Limits()
+    names, x1, x2 = chosen_columns(config, upload)
+    id_column = upload.id if upload.id not in (*names, config.target) else None
+    try:
+        roles = assign_roles(upload.table, config.target, names, id=id_column)
+        table, y, notes = rows_with_target(upload.table, config.target)
+        if table.n_rows < 2:
+            raise PlaygroundError(f"{table.source}: {table.n_rows} row with a {config.target!r} value; "
+                                  "training and testing need at least 2")
+        tr, te = held_out(table.n_rows, config.train_ratio, config.seed)
+        inputs, summary = Inputs.fit(table, roles.features, tr)
+        if inputs.n_inputs > limits.max_inputs:
+            raise PlaygroundError(f"these columns give {inputs.n_inputs} network inputs (a text column gives one "
+                                  f"per category), more than the limit of {limits.max_inputs}; choose fewer", 413)
+        X, _ = inputs.transform(table)
+        problem, task_note = _problem(config, y)
+        pre = fit_preprocessing(X, y, problem, tr, feature_names=inputs.feature_names, target_name=config.target,
+                                inputs=inputs, id_name=roles.id)
+    except DataError as e:
+        raise PlaygroundError(str(e)) from None
+    classes, t = _targets(config.target, problem, pre, y)
+    Xs = pre.transform_X(X)
+    axes = (_offset(inputs, x1), _offset(inputs, x2))
+    p = Xs[:, axes]
     lo, hi = p.min(axis=0), p.max(axis=0)
     pad = np.maximum((hi - lo) * 0.1, 0.5)
-    domain = (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
-    y_scale = 1.0 if problem == "classification" else float(np.abs(y).max() or 1.0)
+    numbers = table.rows if table.rows is not None else np.arange(table.n_rows) + 2
     return Points(
-        *_split(p, y, config.train_ratio, config.seed),
+        Xs[tr], p[tr], t[tr], Xs[te], p[te], t[te],
         problem=problem,
+        to_inputs=Plane(pre.transform_X(_typical_row(inputs, X[tr]))[0], axes),
+        input_names=inputs.feature_names,
+        preprocessing=pre,
         classes=classes,
-        domain=domain,
-        axes=(config.x1, config.x2),
-        y_scale=y_scale,
-        x_scaler=x_scaler,
-        y_scaler=y_scaler,
+        domain=(float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1])),
+        axes=(x1, x2),
+        y_scale=1.0 if problem == "classification" else float(np.abs(t).max() or 1.0),
         target=config.target,
+        rows_train=numbers[tr],
+        rows_test=numbers[te],
+        notes=notes + summary + task_note,
     )
+
+
+def chosen_columns(config: PlaygroundConfig, upload: Upload) -> tuple[list[str], str, str]:
+    """The input columns of an upload and its two drawn ones (x₁, x₂), each checked against the file.
+
+    Without ``inputs`` the inputs are x₁ and x₂, or without those too the inputs suggested for the upload
+    (:func:`~lucidnet.playground.uploads.read_upload`); without x₁ and x₂ they are the first two numeric inputs.
+    """
+    table = upload.table
+    if config.target not in table:
+        raise PlaygroundError(table.unknown(config.target, "target column"))
+    names = (list(config.inputs) or [c for c in (config.x1, config.x2) if c]
+             or [c for c in upload.inputs if c != config.target])
+    for name in names:
+        if name not in table:
+            raise PlaygroundError(table.unknown(name, "input column"))
+    if config.target in names:
+        raise PlaygroundError(f"the target {config.target!r} cannot also be an input; untick it or choose "
+                              "another target")
+    numeric = [n for n in names if isinstance(table[n], NumberColumn)]
+    x1 = config.x1 or next((n for n in numeric if n != config.x2), "")
+    x2 = config.x2 or next((n for n in numeric if n != x1), "")
+    for key, name in (("x₁", x1), ("x₂", x2)):
+        if not name:
+            raise PlaygroundError("the plot draws two numeric input columns (x₁ and x₂); choose at least two "
+                                  f"columns of numbers as inputs (numeric: {', '.join(upload.numeric()) or 'none'})")
+        if name not in names:
+            raise PlaygroundError(f"the {key} column {name!r} is not one of the inputs ({', '.join(names)})")
+        if not isinstance(table[name], NumberColumn):
+            raise PlaygroundError(f"the {key} column {name!r} holds text; the plot's axes need columns of numbers")
+    if x1 == x2:
+        raise PlaygroundError(f"x₁ and x₂ are both {x1!r}; choose two different columns")
+    return names, x1, x2
+
+
+def _problem(config: PlaygroundConfig, y: np.ndarray) -> tuple[str, list[str]]:
+    """The task (``config.problem`` or :func:`~lucidnet.data.tasks.infer_task`) and a note when whole numbers
+    were taken for classes."""
+    if config.problem == "regression" and y.dtype == object:
+        raise PlaygroundError(f"the target {config.target!r} holds text ({y[0]!r}): it can only be classes; choose "
+                              "Problem: classification or another target")
+    if config.problem != "auto":
+        return config.problem, []
+    problem, note = infer_task(y)
+    if note is None:
+        return problem, []
+    k = len(np.unique(y))
+    return problem, [f"the target {config.target!r} has {k} whole-number values: treated as classes (choose "
+                     "Problem: regression to change)"]
+
+
+def _targets(target: str, problem: str, pre: Preprocessing, y: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """(classes, targets as the session learns them: class indices, or z-scores of the values)."""
+    if problem == "regression":
+        return [], pre.encode_y(y)[:, 0]
+    assert pre.classes is not None
+    if len(pre.classes) > MAX_CLASSES:
+        raise PlaygroundError(f"the target {target!r} has {len(pre.classes)} classes; the playground draws at most "
+                              f"{MAX_CLASSES} (choose Problem: regression for a numeric target)")
+    return list(pre.classes), pre.encode_y(y)
+
+
+def _offset(inputs: Inputs, name: str) -> int:
+    """The network input of the numeric column ``name``."""
+    j = 0
+    for spec in inputs.columns:
+        if spec.name == name:
+            return j
+        j += spec.width
+    raise KeyError(name)
+
+
+def _typical_row(inputs: Inputs, X: np.ndarray) -> np.ndarray:
+    """(1, d): each number at its training median, each text column at its most common training category."""
+    row = np.zeros((1, inputs.n_inputs))
+    j = 0
+    for spec in inputs.columns:
+        if spec.kind == "numbers":
+            row[0, j] = spec.median
+        else:
+            row[0, j + int(np.argmax(X[:, j : j + spec.width].sum(axis=0)))] = 1.0
+        j += spec.width
+    return row
+

@@ -115,7 +115,7 @@ async def _step(request: Request, session: Session, epochs: Any) -> Response:
         most = max(1, limits.max_step_work // work)
         raise PlaygroundError(
             f"{epochs} epochs of this network on these points is too much work for one step "
-            f"(epochs × (samples × parameters + batches × {BATCH_WORK}) = {epochs * work:.3g}, the limit is "
+            f"(epochs × (samples × parameters + (batches + 1) × {BATCH_WORK}) = {epochs * work:.3g}, the limit is "
             f"{limits.max_step_work:.3g}); step at most {most} epochs at a time, or press play",
             413,
         )
@@ -198,9 +198,12 @@ async def trace(request: Request) -> Response:
 
 
 async def model(request: Request) -> Response:
+    """``GET /api/sessions/{sid}/model[?weights=best]``: the weights the page shows, or the best epoch's."""
     session = playground(request).session(request.path_params["sid"])
-    data = await anyio.to_thread.run_sync(model_bytes, session)
-    name = f"lucidnet-playground-{session.config.dataset}.safetensors"
+    weights = request.query_params.get("weights", "shown")
+    data = await anyio.to_thread.run_sync(model_bytes, session, weights)
+    which = f"-best-epoch-{session.best_epoch}" if weights == "best" else ""
+    name = f"lucidnet-playground-{session.config.dataset}{which}.safetensors"
     return Response(
         data,
         media_type="application/octet-stream",

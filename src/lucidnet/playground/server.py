@@ -9,7 +9,7 @@ API (every error is a 4xx JSON ``{"error": "..."}`` and the server keeps serving
 ``POST /api/sessions/{id}/control``        ``{"cmd": "play" | "pause" | "step" | "reset"}``
 ``GET  /api/sessions/{id}/events``         server-sent events: one frame per training step while playing
 ``GET  /api/sessions/{id}/trace``          ``?split=train&index=0[&weight=l,i,j]``: net, o, δ, gradients
-``GET  /api/sessions/{id}/model``          the trained model, the same ``.safetensors`` file as the CLI
+``GET  /api/sessions/{id}/model``          the trained model, the CLI's ``.safetensors`` (``?weights=best``)
 ``GET  /api/sessions/{id}/config.toml``    the configuration for ``lucidnet train --config``
 ``DELETE /api/sessions/{id}``              end a session (``POST .../close`` for ``navigator.sendBeacon``)
 =========================================  ===========================================================

@@ -1,28 +1,37 @@
 """One training run of the playground: a lucidnet Network, its data, and the frames the page draws.
 
-A frame is what the page needs after each step: epoch, train and test loss, accuracy, the output over a
-50 × 50 grid of the plane (the decision boundary), a 25 × 25 thumbnail of every neuron, and the weights.
-The grid goes through the network once, layer by layer (``layer.forward``), so every neuron's ``o`` over
-the plane comes from the same pass. Grids are quantised to uint8 and base64-encoded to keep frames small.
+A frame is what the page needs after each step: epoch, train and test loss, accuracy, the best epoch so far, the
+output over a 50 × 50 grid of the plane (the decision boundary), a 25 × 25 thumbnail of every neuron, and the
+weights (computed by :mod:`lucidnet.playground.frames`).
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import threading
 import time
 from typing import Any
 
 import numpy as np
 
+from lucidnet.callbacks import BestWeights, Callback, TrainState
 from lucidnet.heads import Head, build_network, head_for
+from lucidnet.network import Network
 from lucidnet.optimizers import OPTIMIZERS
 from lucidnet.playground.config import PlaygroundConfig, PlaygroundError
 from lucidnet.playground.data import Points
-from lucidnet.playground.features import FEATURES, feature_matrix
+from lucidnet.playground.frames import (
+    GRID,
+    THUMB_STEP,
+    grid_pass,
+    grid_points,
+    input_pictures,
+    quantise,
+    thumbnails,
+    weights_of,
+)
 
-GRID = 50
-THUMB_STEP = 2  # thumbnails take every second grid point: 25 × 25
 FRAME_BUDGET = 0.5  # seconds of training per streamed frame, at most (one epoch always runs)
 STEP_BUDGET = 30.0  # seconds of training per step request, at most, on a machine slower than the work cap assumes
 #: the fixed cost of one mini-batch step, in sample × parameter units (measured: ~40 µs a batch, ~8 ns a unit)
@@ -30,27 +39,25 @@ BATCH_WORK = 5000
 MAX_HISTORY = 10_000  # loss-curve points kept; beyond that every second one is dropped
 
 
-def quantise(v: np.ndarray) -> str:
-    """q = round((clip(v, -1, 1) + 1)·127.5) as uint8, base64-encoded; the page maps q back to [-1, 1].
+class TestLoss(Callback):
+    """Adds ``test_loss`` to each epoch's logs: E on the test rows without the l1/l2 terms, the test loss the page
+    shows, for :class:`~lucidnet.callbacks.BestWeights` to watch."""
 
-    >>> quantise(np.array([-1.0, 0.0, 1.0, 7.0]))  # bytes 0, 128, 255, 255
-    'AID//w=='
-    """
-    q = np.rint((np.clip(np.nan_to_num(v, nan=0.0), -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
-    return base64.b64encode(q.tobytes()).decode("ascii")
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.X, self.y = X, y
 
+    def on_epoch_end(self, state: TrainState) -> None:
+        state.logs["test_loss"] = state.network.loss(self.X, self.y, penalty=False)
 
-def _grid_points(domain: tuple[float, float, float, float], n: int = GRID) -> np.ndarray:
-    """(n·n, 2) points of the plane, row-major from the top-left corner (x₁ across, x₂ down from its max)."""
-    xmin, xmax, ymin, ymax = domain
-    xs = np.linspace(xmin, xmax, n)
-    ys = np.linspace(ymax, ymin, n)
-    gx, gy = np.meshgrid(xs, ys)
-    return np.column_stack([gx.ravel(), gy.ravel()])
+    def __repr__(self) -> str:
+        return f"TestLoss({len(self.X)} test rows)"
 
 
 class Session:
     """A network training on 2-D points, stepped by the server and drawn by the page.
+
+    The weights of the epoch with the lowest test loss are kept by :class:`~lucidnet.callbacks.BestWeights` (the
+    page keeps training and shows the latest; the model export can take either).
 
     Thread-safe: ``advance``, ``reset``, ``trace`` and exports take the same lock, so a play stream and a
     step request never train at once.
@@ -70,10 +77,10 @@ class Session:
         self.end_reason = ""  # why the server ended the session, for the page
         self.stepping = False  # a step request is training this session
         self.upload_name = ""  # the uploaded file's name, for the TOML export
-        self._grid = _grid_points(points.domain)
-        self.X_train = feature_matrix(points.p_train, config.features)
-        self.X_test = feature_matrix(points.p_test, config.features)
-        self.X_grid = feature_matrix(self._grid, config.features)
+        self._grid = grid_points(points.domain)
+        self.X_train, self.X_test = points.X_train, points.X_test
+        self.X_grid = points.to_inputs(self._grid)
+        self.n_in = self.X_train.shape[1]
         self.n_classes = len(points.classes)
         self.head = self._head()
         self.loss_name = self.head.loss.name
@@ -81,6 +88,7 @@ class Session:
         self.n_out = self.head.n_out
         self.y_train = self.head.encode(points.y_train)
         self.y_test = self.head.encode(points.y_test)
+        self._test_loss = TestLoss(self.X_test, self.y_test)
         self.reset()
 
     # -- set-up -----------------------------------------------------------------------------------------
@@ -99,7 +107,7 @@ class Session:
     def build_network(self) -> Any:
         """The lucidnet Network this configuration describes, its weights drawn from the seed."""
         c = self.config
-        return build_network(len(c.features), c.layers, self.head, c.activations, dropout=c.dropout, seed=c.seed,
+        return build_network(self.n_in, c.layers, self.head, c.activations, dropout=c.dropout, seed=c.seed,
                              l1=c.l1, l2=c.l2)
 
     def build_optimizer(self) -> Any:
@@ -112,18 +120,21 @@ class Session:
             self.optimizer = self.build_optimizer()
             self.epoch = 0
             self.error = ""
+            self.best = BestWeights(monitor="test_loss", restore=False)
+            self.best_epoch: int | None = None  # the epoch (1, 2, …) whose weights ``best`` keeps
             self.history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "test_loss": []}
 
     # -- training ---------------------------------------------------------------------------------------
     def epoch_work(self) -> int:
-        """The cost of one epoch: w = n·P + B·BATCH_WORK (n training samples, P parameters, B mini-batches).
+        """The cost of one epoch: w = n·P + (B + 1)·BATCH_WORK (n training samples, P parameters, B mini-batches;
+        the test loss and the best weights' watch after each epoch cost about one batch more: measured ~50 µs).
 
         A step of ``e`` epochs costs ``e·w``; the server refuses steps over ``Limits.max_step_work``.
         """
         n = len(self.X_train)
         batches = -(-n // max(1, min(self.config.batch_size, n)))
         n_params = sum(int(p.size) for p in self.network.parameters())
-        return n * n_params + batches * BATCH_WORK
+        return n * n_params + (batches + 1) * BATCH_WORK
 
     def _train(self, epochs: int, budget: float | None = None, stop: threading.Event | None = None) -> None:
         """Train ``epochs`` epochs, or fewer when ``budget`` seconds have passed or ``stop`` is set (checked
@@ -148,6 +159,7 @@ class Session:
                         optimizer=self.optimizer,
                         shuffle=True,
                         seed=(c.seed * 1_000_003 + self.epoch) % 2**32,
+                        callbacks=[self._test_loss, self._carried_best()],
                     )
             except TrainingDivergedError:
                 self.error = (
@@ -157,6 +169,26 @@ class Session:
                 self.playing = False
                 return
             self.epoch += 1
+            if self.best.best_epoch == 0:  # this epoch's fit found a new best
+                self.best_epoch = self.epoch
+
+    def _carried_best(self) -> BestWeights:
+        """``best``, set to go on from the epochs before this one: each ``fit`` starts a BestWeights afresh, and
+        ``load_state_dict`` carries the watch over, as a resumed ``lucidnet train`` does (its ``best_epoch`` then
+        counts within the new fit: 0 when this epoch is better)."""
+        if self.best.best_weights is not None:
+            self.best.load_state_dict({"best": self.best.best, "best_epoch": None,
+                                       "best_weights": self.best.best_weights})
+        return self.best
+
+    def best_network(self) -> Network | None:
+        """A copy of the network with the best epoch's weights; None before the first epoch."""
+        with self.lock:
+            if self.best.best_weights is None:
+                return None
+            network = copy.deepcopy(self.network)
+            network.set_weights(self.best.best_weights)
+            return network
 
     def advance(self, epochs: int | None = None, stop: threading.Event | None = None) -> dict[str, Any]:
         """Train ``epochs`` epochs and return the new frame; by default the configuration's epochs per frame,
@@ -209,27 +241,8 @@ class Session:
             if len(self.history["epoch"]) > MAX_HISTORY:  # a session that plays for hours keeps a bounded curve
                 for values in self.history.values():
                     del values[1:-1:2]
-        # one pass of the grid through the network, keeping every Dense layer's o
-        x = self.X_grid
-        thumbs: list[list[str]] = []
-        weights: list[list[list[float]]] = []
-        biases: list[list[float]] = []
-        dense = [layer for layer in self.network.layers if hasattr(layer, "W")]
-        for layer in self.network.layers:
-            with np.errstate(all="ignore"):
-                x = np.nan_to_num(layer.forward(x), nan=0.0)
-            if layer is dense[-1]:
-                break
-            if hasattr(layer, "W"):
-                side = x.reshape(GRID, GRID, -1)[::THUMB_STEP, ::THUMB_STEP]
-                thumbs.append([quantise(side[:, :, j]) for j in range(side.shape[2])])
-        out = x
-        for layer in dense:
-            weights.append(np.round(np.nan_to_num(layer.W, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist())
-            b = getattr(layer, "b", None)
-            biases.append(
-                [] if b is None else np.round(np.nan_to_num(b, nan=0.0, posinf=1e6, neginf=-1e6), 4).tolist()
-            )
+        thumbs, out = grid_pass(self.network, self.X_grid)
+        weights, biases = weights_of(self.network)
         scores = self._scores(out)
         frame: dict[str, Any] = {
             "epoch": self.epoch,
@@ -245,6 +258,8 @@ class Session:
             "biases": biases,
             "playing": self.playing,
             "error": self.error,
+            "best_epoch": self.best_epoch,
+            "best_test_loss": self.best.best if self.best_epoch is not None else None,
         }
         if self.n_classes > 2:
             frame["boundary_class"] = base64.b64encode(out.argmax(axis=1).astype(np.uint8).tobytes()).decode()
@@ -252,23 +267,17 @@ class Session:
         return frame
 
     def _output_thumbs(self, out: np.ndarray) -> list[str]:
-        vals = out / self.points.y_scale if self.points.problem == "regression" else 2.0 * out - 1.0
-        side = vals.reshape(GRID, GRID, -1)[::THUMB_STEP, ::THUMB_STEP]
-        return [quantise(side[:, :, k]) for k in range(side.shape[2])]
+        return thumbnails(out / self.points.y_scale if self.points.problem == "regression" else 2.0 * out - 1.0)
 
     def init_payload(self) -> dict[str, Any]:
         """What the page draws once per session: points, domain, input thumbnails, the network's shape."""
         p = self.points
-        side = self._grid.reshape(GRID, GRID, 2)[::THUMB_STEP, ::THUMB_STEP].reshape(-1, 2)
-        feats = feature_matrix(side, list(FEATURES))
-        scale = np.abs(feats).max(axis=0)
-        scale[scale == 0] = 1.0
 
         def pts(points: np.ndarray, y: np.ndarray) -> list[list[float]]:
             vals = y if p.problem == "classification" else np.clip(y / p.y_scale, -1, 1)
             return np.column_stack([points, vals]).round(4).tolist()
 
-        return {
+        payload = {
             "problem": p.problem,
             "classes": p.classes,
             "domain": list(p.domain),
@@ -277,12 +286,16 @@ class Session:
             "thumb_size": GRID // THUMB_STEP,
             "train": pts(p.p_train, p.y_train),
             "test": pts(p.p_test, p.y_test),
-            "features": [{"name": n, "label": FEATURES[n].label} for n in self.config.features],
-            "feature_thumbs": {name: quantise(feats[:, j] / scale[j]) for j, name in enumerate(FEATURES)},
-            "layer_sizes": [len(self.config.features), *self.config.layers, self.n_out],
+            "layer_sizes": [self.n_in, *self.config.layers, self.n_out],
             "loss": self.loss_name,
             "output_activation": self.output_activation,
+            "upload": p.upload,
+            "notes": p.notes,
+            **input_pictures(self.points, self.config.features, self._grid),
         }
+        if p.rows_train is not None and p.rows_test is not None:
+            payload["rows"] = {"train": p.rows_train.tolist(), "test": p.rows_test.tolist()}
+        return payload
 
     # -- inspection -------------------------------------------------------------------------------------
     def sample(self, split: str, index: int) -> tuple[np.ndarray, np.ndarray]:
@@ -313,11 +326,11 @@ class Session:
         return {
             "split": split,
             "index": index,
-            "features": list(self.config.features),
+            "features": list(self.points.input_names),
             "trace": t.to_dict(),
             "text": text,
         }
 
     def __repr__(self) -> str:
-        sizes = " → ".join(str(n) for n in (len(self.config.features), *self.config.layers, self.n_out))
+        sizes = " → ".join(str(n) for n in (self.n_in, *self.config.layers, self.n_out))
         return f"Session({self.config.dataset}, {sizes}, epoch {self.epoch})"

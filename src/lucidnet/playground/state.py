@@ -1,6 +1,6 @@
 """The playground server's state: live training sessions and kept uploads, both bounded.
 
-The server changes this state only from its event loop; the slow parts (parsing a CSV file, building a
+The server changes this state only from its event loop; the slow parts (reading a CSV file, building a
 session) are methods that change nothing and run in worker threads.
 
 At most ``limits.max_sessions`` sessions train at once. A new one never waits or fails for lack of room: it
@@ -11,6 +11,7 @@ why. Each session's size is bounded by the limits on points, features and neuron
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from collections import OrderedDict
@@ -30,10 +31,10 @@ from lucidnet.playground.config import (
     losses_for,
     parse_config,
 )
-from lucidnet.playground.data import Upload, builtin_points, parse_csv, upload_points
+from lucidnet.playground.data import builtin_points, upload_points
 from lucidnet.playground.features import FEATURES
 from lucidnet.playground.session import Session
-from lucidnet.playground.uploads import UploadStore
+from lucidnet.playground.uploads import Upload, UploadStore, read_upload
 
 IDLE_SECONDS = 120.0  # a session with no stream and no request for this long ends at the next start
 ENDED_KEPT = 64  # why recent sessions ended, for the pages that still ask for them
@@ -84,10 +85,9 @@ class Playground:
         return self.keep_upload(self.parse_upload(raw, filename))
 
     def parse_upload(self, raw: bytes, filename: str = "") -> Upload:
-        """Parse a CSV file (the slow part, run in a worker thread by the server; changes no state)."""
-        upload = parse_csv(raw, self.limits)
-        upload.filename = filename
-        return upload
+        """Read a CSV file with lucidnet's reader (the slow part, run in a worker thread by the server; changes
+        no state)."""
+        return read_upload(raw, filename, self.limits)
 
     def keep_upload(self, upload: Upload) -> dict[str, Any]:
         """Keep an upload in memory; the answer to ``POST /api/upload``."""
@@ -145,9 +145,9 @@ class Playground:
     def build(self, config: PlaygroundConfig, upload: Upload | None = None) -> Session:
         """The session a configuration describes: its points and network (run in a worker thread; changes no
         state)."""
-        points = builtin_points(config) if upload is None else upload_points(config, upload)
+        points = builtin_points(config) if upload is None else upload_points(config, upload, self.limits)
         if config.batch_size > len(points.p_train):
-            config = PlaygroundConfig(**{**config.to_dict(), "batch_size": len(points.p_train)})
+            config = dataclasses.replace(config, batch_size=len(points.p_train))
         try:
             session = Session(config, points)
         except PlaygroundError:

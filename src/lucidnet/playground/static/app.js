@@ -16,7 +16,7 @@ const CHOICES = {
 };
 const URL_KEYS = ["dataset", "noise", "train_ratio", "n_points", "batch_size", "features", "layers", "activations",
   "output_activation", "loss", "optimizer", "lr", "l1", "l2", "dropout", "seed", "epochs_per_frame"];
-const UPLOAD_KEYS = ["upload", "x1", "x2", "target", "problem"];
+const UPLOAD_KEYS = ["upload", "inputs", "x1", "x2", "target", "problem"];
 
 const S = {
   options: null, config: null, sid: null, init: null, frame: null, playing: false, history: [],
@@ -92,7 +92,7 @@ function hashToConfig(hash, defaults) {
   const c = JSON.parse(JSON.stringify(defaults)), p = new URLSearchParams(hash.replace(/^#/, ""));
   for (const [k, v] of p) {
     if (!(k in defaults)) continue;
-    if (k === "features" || k === "activations") c[k] = v ? v.split(",") : [];
+    if (k === "features" || k === "activations" || k === "inputs") c[k] = v ? v.split(",") : [];
     else if (k === "layers") c[k] = v ? v.split(",").map(Number) : [];
     else if (typeof defaults[k] === "number") c[k] = Number(v);
     else c[k] = v;
@@ -145,10 +145,11 @@ async function startSession() {
   S.sid = r.session; S.init = r.init; S.history = []; S.frame = null;
   S.config = Object.assign(S.config, r.config);
   writeURL(); renderControls();
-  buildNetwork(); drawPoints();
+  buildNetwork(); drawPoints(); sampleInfo();
   onFrame(r.frame);
   openStream();
   $("#export-model").href = `/api/sessions/${S.sid}/model`;
+  $("#export-best").href = `/api/sessions/${S.sid}/model?weights=best`;
   $("#export-toml").href = `/api/sessions/${S.sid}/config.toml`;
   if (S.playing) await control("play");
   if (S.pick) showTrace();
@@ -204,6 +205,10 @@ function onFrame(f) {
     $("#test-acc").textContent = (100 * f.test_accuracy).toFixed(1) + "%";
     $("#train-acc").textContent = (100 * f.train_accuracy).toFixed(1) + "%";
   }
+  $("#best-epoch").textContent = f.best_epoch ?? "–";
+  $("#best-loss").textContent = fmt(f.best_test_loss);
+  $("#export-best").classList.toggle("off", f.best_epoch === null);
+  $("#export-best").textContent = f.best_epoch === null ? "Best epoch's model" : `Model of epoch ${f.best_epoch}`;
   if (f.error) { showError(f.error); setPlaying(false); }
   drawChart();
   drawBoundary();
@@ -268,27 +273,30 @@ function buildNetwork() {
   const net = $("#network"), svg = $("#links");
   net.querySelectorAll(".node, .feature-label, .layer-head").forEach((e) => e.remove());
   svg.innerHTML = "";
-  const sizes = layerSizes(), active = S.config.features, all = S.options.features;
+  const sizes = layerSizes(), active = S.init.features.map((f) => f.name), all = S.init.feature_choices;
+  const upload = S.init.upload;
   const rows = Math.max(all.length, ...sizes.slice(1));
   const width = LEFT + (sizes.length - 1) * COLW + NODE + 40, height = HEAD + rows * (NODE + GAP);
   net.style.width = width + "px"; net.style.height = height + "px";
   svg.setAttribute("width", width); svg.setAttribute("height", height);
   const h = S.config.layers.length;
   $("#n-layers").textContent = `${h} hidden layer${h === 1 ? "" : "s"}`;
-  // features: every feature is shown; the active ones feed the network, in registry order
+  // built-in data: every feature is shown, the active ones feed the network, in registry order; an upload: its
+  // inputs (one per category of a text column), chosen in the data column
   all.forEach((f, r) => {
-    const [x, y] = nodeXY(0, r), on = active.includes(f.name);
-    const node = makeNode(x, y, on ? { l: 0, j: active.indexOf(f.name) } : null, "feature-" + f.name);
+    const [x, y] = nodeXY(0, r), on = active.includes(f.name), j = active.indexOf(f.name);
+    const node = makeNode(x, y, on ? { l: 0, j } : null, upload ? `input-${r}` : "feature-" + f.name);
     node.classList.toggle("off", !on);
-    node.title = on ? `${f.label}: click to stop using it` : `${f.label}: click to use it`;
+    node.title = upload ? `${f.label}: click to see its value for the chosen sample`
+      : on ? `${f.label}: click to stop using it` : `${f.label}: click to use it`;
     node.addEventListener("click", (e) => {
-      if (e.shiftKey && on) { pick({ kind: "neuron", l: 0, j: active.indexOf(f.name) }); return; }
+      if (upload || (e.shiftKey && on)) { pick({ kind: "neuron", l: 0, j }); return; }
       const next = on ? active.filter((n) => n !== f.name) : all.map((g) => g.name).filter((n) => n === f.name || active.includes(n));
       if (next.length) change({ features: next });
     });
     if (S.init.feature_thumbs[f.name]) paint(node.firstChild, S.init.feature_thumbs[f.name], S.init.thumb_size);
     const label = document.createElement("div");
-    label.className = "feature-label"; label.textContent = f.label;
+    label.className = "feature-label"; label.textContent = f.label; label.title = f.label;
     label.style.left = (x - 60) + "px"; label.style.top = (y + 9) + "px";
     net.appendChild(label);
   });
@@ -370,7 +378,8 @@ function pick(target) {
   S.pick = target;
   document.querySelectorAll(".picked").forEach((e) => e.classList.remove("picked"));
   if (target.kind === "neuron") {
-    const id = target.l === 0 ? `feature-${S.config.features[target.j]}` : `neuron-${target.l}-${target.j}`;
+    const input = S.init.upload ? `input-${target.j}` : `feature-${S.init.features[target.j].name}`;
+    const id = target.l === 0 ? input : `neuron-${target.l}-${target.j}`;
     const el = document.getElementById(id);
     if (el) el.classList.add("picked");
   } else {
@@ -401,7 +410,7 @@ async function showTrace() {
   const t = r.trace, p = S.pick, rows = [];
   const sizes = layerSizes(), last = sizes.length - 1;
   if (p.kind === "neuron" && p.l === 0) {
-    const label = S.options.features.find((f) => f.name === S.config.features[p.j]).label;
+    const label = S.init.features[p.j].label;
     rows.push(["input", label], ["value x", num(at(traceLayer(t, 0), "x", 0, p.j))]);
   } else if (p.kind === "neuron") {
     const L = traceLayer(t, p.l - 1);
@@ -425,7 +434,8 @@ async function showTrace() {
 }
 function sampleInfo() {
   const s = S.init && S.init[S.sample.split][S.sample.index];
-  $("#sample-info").textContent = s ? `(${s[0].toFixed(2)}, ${s[1].toFixed(2)}) → ${S.init.problem === "regression" ? s[2].toFixed(2) : (S.init.classes[s[2]] ?? s[2])}` : "";
+  const row = S.init && S.init.rows ? `row ${S.init.rows[S.sample.split][S.sample.index]}: ` : "";
+  $("#sample-info").textContent = s ? `${row}(${s[0].toFixed(2)}, ${s[1].toFixed(2)}) → ${S.init.problem === "regression" ? s[2].toFixed(2) : (S.init.classes[s[2]] ?? s[2])}` : "";
 }
 function chooseSample(split, index) {
   const n = S.init ? S.init[split].length : 0;
@@ -459,11 +469,48 @@ function renderControls() {
     $(`#${k}-v`).textContent = k === "train_ratio" ? `${c[k]}%` : c[k];
   }
   document.querySelectorAll("#datasets button").forEach((b) => b.classList.toggle("selected", b.dataset.name === c.dataset));
-  $("#upload-form").hidden = !(S.upload && c.dataset === "upload");
-  for (const k of ["x1", "x2", "target", "problem"]) if (c[k]) $("#" + k).value = c[k];
+  const uploaded = c.dataset === "upload";
+  $("#upload-form").hidden = !(S.upload && uploaded);
+  $("#generator").hidden = uploaded;  // an upload's points are its rows: no noise, no number of points
+  $("#feature-hint").textContent = uploaded ? "Choose the inputs under Data." : "Click a feature to use it or not.";
+  if (S.upload && uploaded) renderUpload(c);
   const ax = S.init && S.init.axes ? S.init.axes : ["x₁", "x₂"];
   $("#axis-x").textContent = ax[0]; $("#axis-y").textContent = ax[1];
   legend();
+}
+function renderUpload(c) {
+  const up = S.upload, esc = (x) => String(x).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  fillSelect($("#target"), up.columns);
+  $("#target").value = c.target;
+  $("#problem").value = c.problem;
+  const box = $("#input-columns");
+  box.innerHTML = "";
+  for (const name of up.columns.filter((n) => n !== c.target)) {
+    const label = document.createElement("label"), cb = document.createElement("input");
+    cb.type = "checkbox"; cb.value = name; cb.checked = c.inputs.includes(name);
+    cb.addEventListener("change", () => {
+      const inputs = up.columns.filter((n) => n === name ? cb.checked : S.config.inputs.includes(n));
+      change(uploadChoice({ inputs }));
+    });
+    label.appendChild(cb);
+    label.insertAdjacentHTML("beforeend", ` ${esc(name)}${up.kinds[name] === "text" ? " <span>(text)</span>" : ""}` +
+      `${name === up.id ? " <span>(looks like an ID)</span>" : ""}`);
+    box.appendChild(label);
+  }
+  const numeric = c.inputs.filter((n) => up.numeric.includes(n));
+  for (const k of ["x1", "x2"]) { fillSelect($("#" + k), numeric); $("#" + k).value = c[k]; }
+  $("#held-hint").hidden = c.inputs.length <= 2;
+  const notes = up.notes.concat(S.init && S.init.upload ? S.init.notes : []);
+  $("#upload-notes").innerHTML = notes.map((n) => `<li>${esc(n)}</li>`).join("");
+}
+// the upload's inputs without the target, and x₁, x₂ two different numeric inputs (kept where they still are)
+function uploadChoice(patch) {
+  const c = Object.assign({}, S.config, patch), up = S.upload;
+  const inputs = up.columns.filter((n) => n !== c.target && c.inputs.includes(n));
+  const numeric = inputs.filter((n) => up.numeric.includes(n));
+  const x1 = numeric.includes(c.x1) ? c.x1 : numeric.find((n) => n !== c.x2) || "";
+  const x2 = numeric.includes(c.x2) && c.x2 !== x1 ? c.x2 : numeric.find((n) => n !== x1) || "";
+  return Object.assign(patch, { inputs, x1, x2 });
 }
 function legend() {
   const box = $("#legend-items"), esc = (x) => String(x).replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -553,12 +600,18 @@ function wire() {
     if (r.error) { showError(r.error); return; }
     S.upload = r;
     $("#upload-name").textContent = `${r.filename}: ${r.n_rows} rows`;
-    fillSelect($("#x1"), r.numeric); fillSelect($("#x2"), r.numeric); fillSelect($("#target"), r.columns);
-    change({ dataset: "upload", upload: r.upload, x1: r.suggested.x1, x2: r.suggested.x2, target: r.suggested.target,
+    const s = r.suggested;
+    change({ dataset: "upload", upload: r.upload, inputs: s.inputs, x1: s.x1, x2: s.x2, target: s.target,
       problem: "auto", loss: "auto" });
   });
-  for (const k of ["x1", "x2", "target", "problem"]) {
-    $("#" + k).addEventListener("change", (e) => change({ [k]: e.target.value, loss: "auto" }));
+  $("#target").addEventListener("change", (e) => change(uploadChoice({ target: e.target.value, loss: "auto" })));
+  $("#problem").addEventListener("change", (e) => change({ problem: e.target.value, loss: "auto" }));
+  for (const k of ["x1", "x2"]) {
+    $("#" + k).addEventListener("change", (e) => {
+      const other = k === "x1" ? "x2" : "x1", patch = { [k]: e.target.value };
+      if (S.config[other] === e.target.value) patch[other] = S.config[k];  // choosing the other axis swaps them
+      change(patch);
+    });
   }
   window.addEventListener("pagehide", () => { if (S.sid) navigator.sendBeacon(`/api/sessions/${S.sid}/close`); });
   window.addEventListener("hashchange", () => {
