@@ -436,3 +436,18 @@ def test_best_weights_keeps_and_restores_the_best_epoch():
     assert again.best == up.best and again.best_epoch == up.best_epoch
     with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
         ln.BestWeights(mode="up")
+
+
+def test_best_weights_across_fits_keeps_watching():
+    X, y = _xor()
+    net = _net()
+    watch = ln.BestWeights(restore=False, across_fits=True)
+    seen = []
+    for _ in range(6):
+        net.fit(X, y, epochs=1, optimizer=ln.SGD(lr=5.0), validation_data=(X, 1 - y), callbacks=[watch])
+        seen.append(net.loss(X, 1 - y))
+    assert watch.best == min(seen)
+    fresh = ln.BestWeights(restore=False)
+    for _ in range(2):
+        net.fit(X, y, epochs=1, validation_data=(X, 1 - y), callbacks=[fresh])
+    assert fresh.best == net.loss(X, 1 - y)  # without across_fits each fit starts afresh

@@ -1,8 +1,10 @@
 """What ``fit`` reports and how it is steered: ``History``, ``Callback``, ``BestWeights``, ``EarlyStopping``.
 
 Training never prints. It records a ``History`` and calls each callback at fixed points with one
-``TrainState`` object; a callback reads ``state.logs`` (this epoch's values), may change
-``state.optimizer.lr``, and stops training by setting ``state.stop = True``.
+``TrainState`` object; a callback reads ``state.logs`` (this epoch's values), may add a value of its own to
+them for the callbacks after it (a score on other data, say, which ``BestWeights(monitor=...)`` can watch; the
+``History`` has recorded the epoch before the callbacks run), may change ``state.optimizer.lr``, and stops
+training by setting ``state.stop = True``.
 """
 
 from __future__ import annotations
@@ -148,6 +150,9 @@ class BestWeights(Callback):
         An epoch is better only when it beats the best by more than this.
     restore : bool
         Put the best weights back at the end of training (also after Ctrl-C and on divergence).
+    across_fits : bool
+        Keep watching over successive ``fit`` calls (a loop that trains one epoch per call, as the playground
+        does) instead of starting afresh with each; ``best_epoch`` then counts within the fit that saw it.
 
     Attributes
     ----------
@@ -163,13 +168,14 @@ class BestWeights(Callback):
     _name = "BestWeights"
 
     def __init__(self, monitor: str | None = None, mode: str = "min", min_delta: float = 0.0,
-                 restore: bool = True) -> None:
+                 restore: bool = True, across_fits: bool = False) -> None:
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
         self.monitor = monitor
         self.mode = mode
         self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
         self.restore = bool(restore)
+        self.across_fits = bool(across_fits)
         self.keeps_weights = True
         self._reset()
 
@@ -204,7 +210,7 @@ class BestWeights(Callback):
     def on_train_begin(self, state: TrainState) -> None:
         if self._carry_on:  # load_state_dict() before this fit: go on from there, once
             self._carry_on = False
-        else:
+        elif not self.across_fits:
             self._reset()
 
     def on_epoch_end(self, state: TrainState) -> None:

@@ -120,7 +120,7 @@ class Session:
             self.optimizer = self.build_optimizer()
             self.epoch = 0
             self.error = ""
-            self.best = BestWeights(monitor="test_loss", restore=False)
+            self.best = BestWeights(monitor="test_loss", restore=False, across_fits=True)
             self.best_epoch: int | None = None  # the epoch (1, 2, …) whose weights ``best`` keeps
             self.history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "test_loss": []}
 
@@ -149,6 +149,7 @@ class Session:
                 return
             if self.closed or (stop is not None and stop.is_set()):
                 return
+            best_before = self.best.best
             try:
                 with np.errstate(all="ignore"):  # a divergence is reported in the frame, not as warnings
                     self.network.fit(
@@ -159,7 +160,7 @@ class Session:
                         optimizer=self.optimizer,
                         shuffle=True,
                         seed=(c.seed * 1_000_003 + self.epoch) % 2**32,
-                        callbacks=[self._test_loss, self._carried_best()],
+                        callbacks=[self._test_loss, self.best],
                     )
             except TrainingDivergedError:
                 self.error = (
@@ -169,17 +170,8 @@ class Session:
                 self.playing = False
                 return
             self.epoch += 1
-            if self.best.best_epoch == 0:  # this epoch's fit found a new best
+            if self.best.best < best_before:  # this epoch is the best so far
                 self.best_epoch = self.epoch
-
-    def _carried_best(self) -> BestWeights:
-        """``best``, set to go on from the epochs before this one: each ``fit`` starts a BestWeights afresh, and
-        ``load_state_dict`` carries the watch over, as a resumed ``lucidnet train`` does (its ``best_epoch`` then
-        counts within the new fit: 0 when this epoch is better)."""
-        if self.best.best_weights is not None:
-            self.best.load_state_dict({"best": self.best.best, "best_epoch": None,
-                                       "best_weights": self.best.best_weights})
-        return self.best
 
     def best_network(self) -> Network | None:
         """A copy of the network with the best epoch's weights; None before the first epoch."""
