@@ -205,7 +205,7 @@ class Network:
         E; every layer then holds its δ and gradients, and ``gradients()`` / ``theta.grad`` hold ∂E/∂θ."""
         o = self._forward(x, training)
         layers = self.layers
-        out = self.output_layer
+        out = self._dense[-1]  # output_layer, without the property's call on this hot path
         last = len(layers) - 1
         loss = self.loss_fn
         grad: Any  # ∂E/∂o of the layer below: None only past the first layer, which never needs it

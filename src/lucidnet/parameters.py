@@ -24,6 +24,7 @@ np.float64(7.0)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +100,7 @@ class Parameters:
         if optimizer.has_state() or not self.intact():
             params = self.arrays()
             return lambda: optimizer.step(params, self.gradients())
-        vector, grad = [self.vector], [self.grad]
-        return lambda: optimizer.step(vector, grad)
+        return functools.partial(optimizer.step, [self.vector], [self.grad])  # no Python frame of its own
 
     def step(self, optimizer: Optimizer) -> None:
         """One update (see :meth:`stepper`)."""
@@ -133,17 +133,16 @@ class Keeper:
     def __init__(self, params: Parameters) -> None:
         self.params = params
         self.flat = params.intact()
-        self.saved: Any = None
+        self.saved: Any = params.vector.copy() if self.flat else None
+        if self.flat:  # one C call, no Python frame: this runs at every best epoch of every fit
+            self.save: Callable[[], None] = functools.partial(np.copyto, self.saved, params.vector)
+        else:
+            self.save = self._save_arrays
         self.save()
 
-    def save(self) -> None:
-        """Copy the current values."""
-        if not self.flat:
-            self.saved = [p.copy() for p in self.params.arrays()]
-        elif self.saved is None:
-            self.saved = self.params.vector.copy()
-        else:
-            np.copyto(self.saved, self.params.vector)
+    def _save_arrays(self) -> None:
+        """Copy the current values, array by array (the layout is not intact)."""
+        self.saved = [p.copy() for p in self.params.arrays()]
 
     def restore(self) -> None:
         """Put the last saved values back (in place: the arrays stay the same objects)."""

@@ -173,8 +173,9 @@ class _Run:
     def epoch(self, interrupted: _InterruptFlag) -> bool:
         """Run one epoch of steps; False when Ctrl-C cut it short (the epoch is then not recorded)."""
         n, bs, x, y, w = self.n, self.bs, self.x, self.y, self.w
-        state, cbs, update, backprop = self.state, self.cbs, self.update, self.net.backprop
+        state, cbs, update, backprop, mean_loss = self.state, self.cbs, self.update, self.net.backprop, self.mean_loss
         order = self.rng.permutation(n) if self.shuffle and bs < n else None
+        first = self.start_loss is None
         total = 0.0
         for start in range(0, n, bs):
             if bs == n:
@@ -189,10 +190,10 @@ class _Run:
             e = backprop(xb, yb, wb, True)
             if not math.isfinite(e):
                 self.diverged("non_finite", e)
-            if self.start_loss is None:
-                self.start_loss = e
+            if first:
+                self.start_loss, first = e, False
             update()
-            total += e * len(xb) if self.mean_loss else e
+            total += e * len(xb) if mean_loss else e
             state.step += 1
             if cbs:
                 state.batch_loss = e
