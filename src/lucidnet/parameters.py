@@ -133,8 +133,9 @@ class Keeper:
     def __init__(self, params: Parameters) -> None:
         self.params = params
         self.flat = params.intact()
-        self.saved: Any = params.vector.copy() if self.flat else None
+        self.saved: Any = None
         if self.flat:  # one C call, no Python frame: this runs at every best epoch of every fit
+            self.saved = params.vector.copy()
             self.save: Callable[[], None] = functools.partial(np.copyto, self.saved, params.vector)
         else:
             self.save = self._save_arrays
