@@ -37,18 +37,18 @@ def _labels(a: Any) -> np.ndarray:
 
 def accuracy(y_true: Any, y_pred: Any) -> float:
     """Fraction of samples whose predicted class equals the true class."""
-    t, p = _labels(y_true), _labels(y_pred)
-    _same_length(t, p)
-    return float(np.mean(t == p))
+    true, p = _labels(y_true), _labels(y_pred)
+    _same_length(true, p)
+    return float(np.mean(true == p))
 
 
 def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> np.ndarray:
     """C[i, j] = number of samples of true class i predicted as class j (classes 0 … K−1)."""
-    t, p = _labels(y_true).astype(np.int64), _labels(y_pred).astype(np.int64)
-    _same_length(t, p)
-    k = n_classes or int(max(t.max(initial=0), p.max(initial=0)) + 1)
+    true, p = _labels(y_true).astype(np.int64), _labels(y_pred).astype(np.int64)
+    _same_length(true, p)
+    k = n_classes or int(max(true.max(initial=0), p.max(initial=0)) + 1)
     c = np.zeros((k, k), dtype=np.int64)
-    np.add.at(c, (t, p), 1)
+    np.add.at(c, (true, p), 1)
     return c
 
 
@@ -100,62 +100,62 @@ def roc_auc(y_true: Any, y_score: Any) -> float:
     ``y_true``: labels 0/1 (n,) or (n, 1), or one-hot rows (n, 2); ``y_score``: P(class 1) as (n,) or (n, 1), or
     both classes' probabilities (n, 2).
     """
-    t = _labels(y_true).astype(np.int64)
+    true = _labels(y_true).astype(np.int64)
     s = np.asarray(y_score, dtype=np.float64)
     if s.ndim == 2:
         if s.shape[1] > 2:
             raise ValueError(f"roc_auc is for two classes; y_score has {s.shape[1]} columns")
         s = s[:, -1]
-    _same_length(t, s)
-    if not np.isin(t, (0, 1)).all():
-        raise ValueError(f"roc_auc is for two classes 0 and 1; y_true holds {np.unique(t).tolist()}")
-    n_pos = int(t.sum())
-    n_neg = len(t) - n_pos
+    _same_length(true, s)
+    if not np.isin(true, (0, 1)).all():
+        raise ValueError(f"roc_auc is for two classes 0 and 1; y_true holds {np.unique(true).tolist()}")
+    n_pos = int(true.sum())
+    n_neg = len(true) - n_pos
     if n_pos == 0 or n_neg == 0:
         raise ValueError("roc_auc needs samples of both classes in y_true")
     _, inverse, counts = np.unique(s, return_inverse=True, return_counts=True)
     mean_rank = np.cumsum(counts) - (counts - 1) / 2  # ranks 1 … n; a tie group shares its mean rank
-    r_pos = mean_rank[inverse.ravel()][t == 1].sum()
+    r_pos = mean_rank[inverse.ravel()][true == 1].sum()
     return float((r_pos - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
 def _values(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    t = np.asarray(y_true, dtype=np.float64)
+    true = np.asarray(y_true, dtype=np.float64)
     p = np.asarray(y_pred, dtype=np.float64)
-    if t.ndim == 1:
-        t = t.reshape(-1, 1)
+    if true.ndim == 1:
+        true = true.reshape(-1, 1)
     if p.ndim == 1:
         p = p.reshape(-1, 1)
-    if t.shape != p.shape:
-        raise ValueError(f"y_true has shape {t.shape} but y_pred has {p.shape}")
-    return t, p
+    if true.shape != p.shape:
+        raise ValueError(f"y_true has shape {true.shape} but y_pred has {p.shape}")
+    return true, p
 
 
 def mean_absolute_error(y_true: Any, y_pred: Any) -> float:
     """MAE = mean |ŷ − y| over all elements."""
-    t, p = _values(y_true, y_pred)
-    return float(np.mean(np.abs(p - t)))
+    true, p = _values(y_true, y_pred)
+    return float(np.mean(np.abs(p - true)))
 
 
 def root_mean_squared_error(y_true: Any, y_pred: Any) -> float:
     """RMSE = √(mean (ŷ − y)²) over all elements."""
-    t, p = _values(y_true, y_pred)
-    return float(np.sqrt(np.mean((p - t) ** 2)))
+    true, p = _values(y_true, y_pred)
+    return float(np.sqrt(np.mean((p - true) ** 2)))
 
 
 def r2_score(y_true: Any, y_pred: Any) -> float:
     """R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², averaged over output columns (1.0 is perfect; 0 is predicting the mean)."""
-    t, p = _values(y_true, y_pred)
-    ss_res = ((t - p) ** 2).sum(axis=0)
-    ss_tot = ((t - t.mean(axis=0)) ** 2).sum(axis=0)
+    true, p = _values(y_true, y_pred)
+    ss_res = ((true - p) ** 2).sum(axis=0)
+    ss_tot = ((true - true.mean(axis=0)) ** 2).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         r2 = np.where(ss_tot > 0, 1 - ss_res / np.where(ss_tot > 0, ss_tot, 1), np.where(ss_res > 0, 0.0, 1.0))
     return float(r2.mean())
 
 
-def _same_length(t: np.ndarray, p: np.ndarray) -> None:
-    if len(t) != len(p):
-        raise ValueError(f"y_true has {len(t)} samples but y_pred has {len(p)}")
+def _same_length(true: np.ndarray, p: np.ndarray) -> None:
+    if len(true) != len(p):
+        raise ValueError(f"y_true has {len(true)} samples but y_pred has {len(p)}")
 
 
 #: name -> function(y_true, y_pred) -> float; names ``fit(metrics=...)`` accepts
