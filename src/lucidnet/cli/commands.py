@@ -60,7 +60,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         bundle = load_any(args.model)
         table = _read_model_data(bundle, args.data, need_target=True, labels=args.labels)
         net = bundle.network
-        X, _, t = model_targets(bundle, table)
+        X, _, y = model_targets(bundle, table)
     elif args.dataset:
         opts = dict(TRAIN_DEFAULTS, dataset=args.dataset, layers=args.layers, activation=args.activation,
                     seed=args.seed, validation_split=0.0)  # fmt: skip
@@ -68,12 +68,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         training = load_training(opts, [])
         prep = prepare(training.table, opts, training.task_hint, [], training)
         net = network_for(training.table, opts, prep)
-        X, t = prep.X, prep.y
+        X, y = prep.X, prep.y
     else:
         raise CliError("give --dataset NAME, or --model FILE --data FILE")
     if args.atol < 0:
         raise CliError(f"--atol must be >= 0, got {args.atol}")
-    report = gradcheck(net, X[: args.rows], t[: args.rows], tol=args.tol, atol=args.atol)
+    report = gradcheck(net, X[: args.rows], y[: args.rows], tol=args.tol, atol=args.atol)
     print(f"gradient check of {net!r} on {min(args.rows, len(X))} samples")
     print(report)
     return EXIT_OK if report.passed else EXIT_FAILED

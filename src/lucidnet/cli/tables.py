@@ -151,14 +151,14 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
         if task == "classification" and y.ndim == 1:
             assert pre.classes is not None
             head = head_for("classification", len(pre.classes), out_act, loss)
-            t = head.encode(pre.encode_y(y))
+            targets = head.encode(pre.encode_y(y))
         elif task == "classification":
             head = head_for("multilabel", y.shape[1], out_act, loss)
-            t = head.encode(y)
+            targets = head.encode(y)
         else:
             yv = y.astype(np.float64).reshape(n, -1)
             head = head_for("regression", yv.shape[1], out_act, loss)
-            t = head.encode(pre.encode_y(yv))
+            targets = head.encode(pre.encode_y(yv))
     except ValueError as exc:
         raise CliError(str(exc)) from None
     try:
@@ -166,7 +166,7 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
     except ValueError as exc:
         raise CliError(str(exc)) from None
     has_val = len(va) > 0
-    return Prepared(Xs[tr], t[tr], Xs[va] if has_val else None, t[va] if has_val else None, pre, head)
+    return Prepared(Xs[tr], targets[tr], Xs[va] if has_val else None, targets[va] if has_val else None, pre, head)
 
 
 def _read_model_data(bundle: ModelBundle, path: str, need_target: bool, labels: str | None = None,
