@@ -56,3 +56,66 @@ def test_checkpoint_of_010_resumes_to_the_same_weights(tmp_path):
     assert len(weights) == 4
     for i, w in enumerate(weights):
         np.testing.assert_array_equal(w, EXPECTED[f"resumed_w{i}"])
+
+
+#: what each module path of 0.1.0 exported (its ``__all__``), which must still be found there until 0.3
+OLD_MODULES = {
+    "lucidnet.arrays": ["from_dataframe", "split_target"],
+    "lucidnet.bundle": ["ModelBundle", "Preprocessing"],
+    "lucidnet.checkpoints": ["Checkpoint", "load_checkpoint", "save_checkpoint"],
+    "lucidnet.csvfile": ["read_csv"],
+    "lucidnet.datasets": ["DATASETS", "Dataset", "GENERATORS", "gender_inputs", "gender_names", "list_datasets",
+                          "load", "load_gender", "load_house_prices", "load_two_records",
+                          "load_two_records_multilabel", "load_xor", "load_xor_ordered", "make_circle", "make_gauss",
+                          "make_moons", "make_multi_gaussian", "make_plane", "make_spiral", "make_xor", "make_xor2d"],
+    "lucidnet.explain": ["configure_explain_parser", "run_explain"],
+    "lucidnet.idx": ["find_mnist", "load_mnist", "read_idx", "read_idx_pair"],
+    "lucidnet.model_file": ["FORMAT_VERSION", "load", "load_model", "save_model"],
+    "lucidnet.preprocessing": ["LabelEncoder", "Standardizer", "one_hot"],
+    "lucidnet.safetensors_file": ["ModelFileError", "atomic_write", "read_safetensors", "write_safetensors"],
+    "lucidnet.table": ["DataError", "PathLike", "Table"],
+    "lucidnet.txt_file": ["load_txt", "save_txt"],
+}
+
+
+def test_the_moved_table_covers_every_module_path_of_010():
+    from lucidnet import _moved
+
+    assert set(_moved.MOVED) == set(OLD_MODULES)
+
+
+@pytest.mark.parametrize("old", sorted(OLD_MODULES))
+def test_a_module_path_of_010_imports_with_a_warning_and_keeps_its_names(old, monkeypatch):
+    import importlib
+    import sys
+
+    import lucidnet
+    from lucidnet import _moved
+
+    new = _moved.MOVED[old][0]
+    monkeypatch.delitem(sys.modules, old, raising=False)
+    monkeypatch.delitem(vars(lucidnet), old.rsplit(".", 1)[1], raising=False)  # delattr would ask __getattr__
+    with pytest.warns(DeprecationWarning, match=rf"^{old} moved to {new} in lucidnet 0\.2; the old path goes in 0\.3$"):
+        module = importlib.import_module(old)
+    homes = [importlib.import_module(m) for m in _moved.MOVED[old]]
+    for name in OLD_MODULES[old]:
+        assert getattr(module, name) is getattr(next(h for h in homes if hasattr(h, name)), name)
+    assert set(OLD_MODULES[old]) <= set(dir(module))
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_name'"):
+        module.no_such_name  # noqa: B018
+
+
+def test_the_010_module_paths_are_attributes_of_the_package_with_a_warning_at_the_readers_line(monkeypatch):
+    import sys
+
+    import lucidnet
+    from lucidnet.data import preprocessing
+
+    monkeypatch.delitem(sys.modules, "lucidnet.preprocessing", raising=False)
+    monkeypatch.delitem(vars(lucidnet), "preprocessing", raising=False)
+    with pytest.warns(DeprecationWarning, match="lucidnet.preprocessing moved to lucidnet.data.preprocessing") as seen:
+        old = lucidnet.preprocessing
+    assert old.one_hot is preprocessing.one_hot and old.Standardizer is lucidnet.Standardizer
+    assert seen[0].filename == __file__
+    with pytest.raises(AttributeError, match="module 'lucidnet' has no attribute 'no_such_module'"):
+        lucidnet.no_such_module  # noqa: B018

@@ -11,7 +11,7 @@
 [0, 1, 1, 0]
 """
 
-from . import _moved  # noqa: F401  (the 0.1 module paths, deprecated)
+from . import _moved  # the 0.1 module paths, deprecated
 from ._version import __version__
 from .activations import (
     ACTIVATIONS,
@@ -46,6 +46,14 @@ from .neuron import Neuron
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, Optimizer, RMSprop, get_optimizer
 from .progress import LiveLossPlot, ProgressBar
 from .schedules import ExponentialLR, ReduceLROnPlateau, StepLR
+
+
+def __getattr__(name: str) -> object:
+    """``lucidnet.preprocessing`` and the other 0.1 module paths as attributes (deprecated: see ``_moved``)."""
+    if f"{__name__}.{name}" in _moved.MOVED:
+        return _moved.attribute(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Diagnostics",

@@ -1,6 +1,6 @@
 """The module paths of lucidnet 0.1 that moved in 0.2: they still import, with a ``DeprecationWarning``, until 0.3.
 
-``import lucidnet.data.datasets`` gives a stand-in module whose attributes are those of ``lucidnet.data.datasets``
+``import lucidnet.datasets`` gives a stand-in module whose attributes are those of ``lucidnet.data.datasets``
 (the same objects, so ``isinstance`` and identity checks hold). Only the names in :data:`MOVED` are answered;
 the finder sits last on ``sys.meta_path``, so a real module of that name would always win. Deleting this file
 (and its import in ``lucidnet/__init__.py``) removes the aliases.
@@ -16,50 +16,69 @@ import types
 import warnings
 from typing import Any
 
-__all__ = ["MOVED"]
+__all__ = ["MOVED", "attribute"]
 
-#: old module path -> where it lives now
-MOVED: dict[str, str] = {
-    "lucidnet.data.arrays": "lucidnet.data.arrays",
-    "lucidnet.io.model": "lucidnet.io.model",
-    "lucidnet.io.checkpoints": "lucidnet.io.checkpoints",
-    "lucidnet.data.csvfile": "lucidnet.data.csvfile",
-    "lucidnet.data.datasets": "lucidnet.data.datasets",
-    "lucidnet.cli.explain": "lucidnet.cli.explain",
-    "lucidnet.data.idx": "lucidnet.data.idx",
-    "lucidnet.io.model_file": "lucidnet.io.model_file",
-    "lucidnet.data.preprocessing": "lucidnet.data.preprocessing",
-    "lucidnet.io.safetensors": "lucidnet.io.safetensors",
-    "lucidnet.data.table": "lucidnet.data.table",
-    "lucidnet.io.text_file": "lucidnet.io.text_file",
+#: old module path -> the modules that hold its names now: the first is where the module went, the others took
+#: a name or two that it also exported
+MOVED: dict[str, tuple[str, ...]] = {
+    "lucidnet.arrays": ("lucidnet.data.arrays",),
+    "lucidnet.bundle": ("lucidnet.io.model",),
+    "lucidnet.checkpoints": ("lucidnet.io.checkpoints",),
+    "lucidnet.csvfile": ("lucidnet.data.csvfile",),
+    "lucidnet.datasets": ("lucidnet.data.datasets",),
+    "lucidnet.explain": ("lucidnet.cli.explain",),
+    "lucidnet.idx": ("lucidnet.data.idx",),
+    "lucidnet.model_file": ("lucidnet.io.model_file", "lucidnet.io.schema"),
+    "lucidnet.preprocessing": ("lucidnet.data.preprocessing",),
+    "lucidnet.safetensors_file": ("lucidnet.io.safetensors", "lucidnet.errors"),
+    "lucidnet.table": ("lucidnet.data.table",),
+    "lucidnet.txt_file": ("lucidnet.io.text_file",),
 }
+
+
+def _message(old: str) -> str:
+    return f"{old} moved to {MOVED[old][0]} in lucidnet 0.2; the old path goes in 0.3"
+
+
+def attribute(old: str) -> types.ModuleType:
+    """The module for ``lucidnet.<name>`` read as an attribute, as 0.1's package had it; warns at the reader's line."""
+    if old not in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            importlib.import_module(old)
+        warnings.warn(_message(old), DeprecationWarning, stacklevel=3)
+    return sys.modules[old]
 
 
 class _StandIn(types.ModuleType):
     """A module whose every attribute is read from the module that took its place."""
 
-    def __init__(self, name: str, target: str) -> None:
-        super().__init__(name, f"Moved to {target} in lucidnet 0.2.")
-        self.__dict__["_target"] = target
+    def __init__(self, name: str, targets: tuple[str, ...]) -> None:
+        super().__init__(name, f"Moved to {targets[0]} in lucidnet 0.2.")
+        self.__dict__["_targets"] = targets
 
     def __getattr__(self, attr: str) -> Any:
-        return getattr(importlib.import_module(self.__dict__["_target"]), attr)
+        for target in self.__dict__["_targets"]:
+            module = importlib.import_module(target)
+            if hasattr(module, attr):
+                return getattr(module, attr)
+        raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}")
 
     def __dir__(self) -> list[str]:
-        return dir(importlib.import_module(self.__dict__["_target"]))
+        return sorted({n for t in self.__dict__["_targets"] for n in dir(importlib.import_module(t))})
 
 
 class _Loader(importlib.abc.Loader):
-    def __init__(self, target: str) -> None:
-        self.target = target
+    def __init__(self, targets: tuple[str, ...]) -> None:
+        self.targets = targets
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
-        warnings.warn(f"{spec.name} moved to {self.target} in lucidnet 0.2; the old path goes in 0.3",
-                      DeprecationWarning, stacklevel=2)
-        return _StandIn(spec.name, self.target)
+        warnings.warn(_message(spec.name), DeprecationWarning, stacklevel=2)
+        return _StandIn(spec.name, self.targets)
 
     def exec_module(self, module: types.ModuleType) -> None:
-        importlib.import_module(self.target)  # fail at import time, as the old module would have
+        for target in self.targets:  # fail at import time, as the old module would have
+            importlib.import_module(target)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
