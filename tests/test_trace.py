@@ -235,6 +235,24 @@ def test_explain_model_file(tmp_path, capsys):
     assert status == 2 and "none.safetensors" in err and err.startswith("lucidnet explain: error: ")
 
 
+def test_explain_model_file_encodes_targets_as_the_models_head_does(tmp_path, capsys):
+    from lucidnet.io import Preprocessing, save_model
+
+    # three classes on one sigmoid unit each with mse: the head learns one-hot rows, not class indices
+    net = Network([Dense(2, 3, activation="sigmoid", init=[[1, 0, 0], [0, 1, 0]], bias_init=0.0)], loss="mse")
+    pre = Preprocessing(task="classification", feature_names=["a", "b"], target_name="kind", classes=["x", "y", "z"])
+    model = save_model(net, tmp_path / "m.safetensors", preprocessing=pre)
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,kind\n1,2,y\n0,1,z\n", encoding="utf-8")
+    status, out, err = _explain(["--model", str(model), "--data", str(data)], capsys)
+    assert status == 0, err
+    assert "sample k = 0:  x = [1, 2]   y = [0, 1, 0]" in out
+    data.write_text("a,b,kind\n1,2,w\n", encoding="utf-8")
+    status, out, err = _explain(["--model", str(model), "--data", str(data)], capsys)
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("lucidnet explain: error: ") and "label 'w' was not seen in training" in err
+
+
 def test_explain_through_the_lucidnet_command(capsys):
     from lucidnet.cli import main
 

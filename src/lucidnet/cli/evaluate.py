@@ -25,11 +25,7 @@ def model_targets(bundle: ModelBundle, table: Table) -> tuple[np.ndarray, np.nda
         y = pre.encode_y(table.y)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    if pre.classes is not None:
-        kind = "binary" if len(pre.classes) == 2 else "multiclass"
-    else:
-        kind = "multilabel" if pre.task == "classification" else "regression"
-    return pre.transform_X(table.X, net.dtype), y, head_of(net, kind).encode(y)
+    return pre.transform_X(table.X, net.dtype), y, head_of(net, pre.head_kind).encode(y)
 
 
 def loss_units(bundle: ModelBundle) -> str:

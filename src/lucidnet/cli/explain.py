@@ -19,6 +19,8 @@ from ..data.read import read_for_model
 from ..heads import build_network, head_for
 from ..interop.onnx_read import load_any
 from ..trace import trace
+from .evaluate import model_targets
+from .status import CliError
 
 __all__ = ["configure_explain_parser", "run_explain"]
 
@@ -94,7 +96,8 @@ def _from_model(args: argparse.Namespace) -> tuple[Any, np.ndarray, np.ndarray]:
     pre = bundle.preprocessing
     table = read_for_model(args.data, bundle.n_features, pre.feature_names, pre.target_name, need_target=True,
                            inputs=pre.inputs, id_name=pre.id_name)
-    return bundle.network, pre.transform_X(table.X, bundle.network.dtype), pre.encode_y(table.y)
+    X, _, targets = model_targets(bundle, table)
+    return bundle.network, X, targets
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -110,7 +113,7 @@ def run_explain(args: argparse.Namespace) -> int:
         result = trace(net, X, y, lr=args.lr)
         text = (json.dumps(result.to_dict()) if args.json
                 else result.to_text(sample=args.sample, weight=weight, max_items=args.max_items))
-    except (ValueError, TypeError, OSError) as exc:
+    except (ValueError, TypeError, OSError, CliError) as exc:
         sys.stderr.write(f"lucidnet explain: error: {exc}\n")
         return 2
     sys.stdout.write(text + "\n")

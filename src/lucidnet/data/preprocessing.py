@@ -172,6 +172,14 @@ class Preprocessing:
             parts.append(f"classes={self.classes!r}")
         return f"Preprocessing({', '.join(parts)})"
 
+    @property
+    def head_kind(self) -> str:
+        """The kind of output head (``heads.KINDS``) these targets have: binary or multiclass with ``classes``,
+        multilabel for 0/1 label columns, regression otherwise."""
+        if self.classes is not None:
+            return "binary" if len(self.classes) == 2 else "multiclass"
+        return "multilabel" if self.task == "classification" else "regression"
+
     def transform_columns(self, table: Columns) -> tuple[np.ndarray, list[str]]:
         """Raw columns as the inputs X (n, n_in) that :meth:`transform_X` scales, and the lines to tell the user
         (gaps filled, unseen categories); without ``inputs``, the ``feature_names`` columns as numbers."""
