@@ -2,6 +2,8 @@
 docs/cli.md ("How good are the defaults"). tests/test_defaults_figures.py checks one seed of each.
 
     python -m benchmarks.tables            # diabetes splits 0-9 and churn seeds 0-5, as Markdown
+    python -m benchmarks.tables --diabetes-seeds 12 --train-seeds 3 --churn-seeds 0 [--l2 0]
+                                           # 12 splits × 3 training seeds: the L2 figure of docs/cli.md
 
 - diabetes: examples/messy_tables.py's split ``seed`` (350 training rows), ``lucidnet train --drop patient_id
   --seed <seed>`` against StandardScaler + RidgeCV(alphas 10^-3 … 10^3), R² on the 92 held-out rows;
@@ -27,7 +29,8 @@ from lucidnet import cli
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _messy_tables():
+def messy_tables():
+    """examples/messy_tables.py, loaded as a module (examples are not a package)."""
     spec = importlib.util.spec_from_file_location("messy_tables", ROOT / "examples" / "messy_tables.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
@@ -44,18 +47,21 @@ def _lucidnet(train: Path, test: Path, key: str, *options: str) -> float:
     return float(out.getvalue().split(f"{key}: ")[1].split()[0])
 
 
-def diabetes(folder: Path, seed: int) -> tuple[float, float]:
+def diabetes(folder: Path, seed: int, train_seed: int | None = None, options: tuple[str, ...] = ()
+             ) -> tuple[float, float]:
+    """(ridge R², lucidnet R²) on split ``seed``; lucidnet trains with ``--seed train_seed`` (default ``seed``)."""
     import pandas as pd
     from sklearn.linear_model import RidgeCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    train, test = _messy_tables().write_diabetes(folder, seed=seed)
+    train, test = messy_tables().write_diabetes(folder, seed=seed)
     tr, te = pd.read_csv(train), pd.read_csv(test)
     cols = [c for c in tr.columns if c not in ("patient_id", "progression")]
     ridge = make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 3, 13))).fit(tr[cols], tr["progression"])
+    seed_option = str(seed if train_seed is None else train_seed)
     return ridge.score(te[cols], te["progression"]), _lucidnet(train, test, "R²", "--drop", "patient_id",
-                                                              "--seed", str(seed))
+                                                              "--seed", seed_option, *options)
 
 
 def churn(folder: Path, seed: int) -> tuple[float, float]:
@@ -66,7 +72,7 @@ def churn(folder: Path, seed: int) -> tuple[float, float]:
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    mt = _messy_tables()
+    mt = messy_tables()
     train, _ = mt.write_churn(folder, n=1500, seed=seed)
     test = folder / "churn_test.csv"
     with open(test, "w", newline="") as f:
@@ -83,7 +89,7 @@ def churn(folder: Path, seed: int) -> tuple[float, float]:
     return theirs, _lucidnet(train, test, "accuracy", "--seed", str(seed))
 
 
-def _table(name: str, theirs_name: str, rows: list[tuple[int, float, float]], limit: float) -> str:
+def _table(name: str, theirs_name: str, rows: list[tuple[object, float, float]], limit: float) -> str:
     lines = [f"| {name} seed | {theirs_name} | lucidnet defaults | difference |", "|---|---|---|---|"]
     lines += [f"| {s} | {a:.4f} | {b:.4f} | {b - a:+.4f} |" for s, a, b in rows]
     d = np.array([b - a for _, a, b in rows])
@@ -96,14 +102,25 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--diabetes-seeds", type=int, default=10)
     p.add_argument("--churn-seeds", type=int, default=6)
+    p.add_argument("--train-seeds", type=int, default=0,
+                   help="train each diabetes split with --seed 0 … N−1 (default: the split's own seed)")
+    p.add_argument("--l2", help="pass --l2 VALUE to lucidnet train on diabetes (default: train's own)")
     args = p.parse_args(argv)
+    options = ("--l2", args.l2) if args.l2 is not None else ()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        d = [(s, *diabetes(folder, s)) for s in range(args.diabetes_seeds)]
+        if args.train_seeds:
+            d: list[tuple[object, float, float]] = [
+                (f"{s}, --seed {t}", *diabetes(folder, s, t, options))
+                for s in range(args.diabetes_seeds) for t in range(args.train_seeds)]
+        else:
+            d = [(s, *diabetes(folder, s, None, options)) for s in range(args.diabetes_seeds)]
         c = [(s, *churn(folder, s)) for s in range(args.churn_seeds)]
-    print(_table("diabetes", "ridge R²", d, 0.06))
-    print()
-    print(_table("churn", "scikit-learn pipeline accuracy", c, 0.03))
+    if d:
+        print(_table("diabetes", "ridge R²", d, 0.06))
+    if c:
+        print()
+        print(_table("churn", "scikit-learn pipeline accuracy", c, 0.03))
 
 
 if __name__ == "__main__":
