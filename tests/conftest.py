@@ -6,7 +6,10 @@ reason; in CI (``CI=true``) it fails instead, so an oracle test can never be ski
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import importlib
+import io
 import os
 from pathlib import Path
 
@@ -41,6 +44,49 @@ def shared_data(*parts: str) -> Path:
         pytest.skip(f"{path} is absent (the shared data folder lives beside the project checkout)",
                     allow_module_level=True)
     return path
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    """run("train", "--data", ...) -> (exit status, stdout, stderr) of the ``lucidnet`` command, in tmp_path."""
+    from lucidnet import cli
+
+    monkeypatch.chdir(tmp_path)
+
+    def _run(*args: object) -> tuple[int, str, str]:
+        rc = cli.main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return _run
+
+
+def run_cli(*args: object) -> str:
+    """stdout of ``lucidnet ARGS`` (asserting exit status 0)."""
+    from lucidnet.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = main([str(a) for a in args])
+    assert rc == 0, f"lucidnet {' '.join(map(str, args))} exited with {rc}"
+    return out.getvalue()
+
+
+def rows_of(text: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of CSV text."""
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], rows[1:]
+
+
+def edited_onnx(exported: Path, tmp_path: Path, edit) -> Path:
+    """A copy of the .onnx file ``exported`` with ``edit(proto)`` applied, written to tmp_path/edited.onnx."""
+    import onnx
+
+    proto = onnx.load(str(exported))
+    edit(proto)
+    out = tmp_path / "edited.onnx"
+    out.write_bytes(proto.SerializeToString())
+    return out
 
 
 def central_differences(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -125,17 +171,14 @@ def execute_notebook(path: Path, cwd: Path):
 
 @pytest.fixture(scope="session")
 def executed_lessons(tmp_path_factory):
-    """Every notebook of docs/lessons executed once per test session: {stem: (notebook, seconds)}; the files
-    are written to a temporary folder (``executed_lessons.folder``) for the documentation build."""
-    import time
-
+    """Every notebook of docs/lessons executed once per test session: {stem: notebook}; the files are written
+    to a temporary folder (``executed_lessons.folder``) for the documentation build."""
     nbformat = require("nbformat", "pip install -e '.[test]'")
     folder = tmp_path_factory.mktemp("executed_lessons")
     out = {}
     for path in sorted(LESSONS.glob("*.ipynb")):
-        started = time.perf_counter()
         book = execute_notebook(path, folder)
-        out[path.stem] = (book, time.perf_counter() - started)
+        out[path.stem] = book
         nbformat.write(book, folder / path.name)
     return SimpleLessons(out, folder)
 

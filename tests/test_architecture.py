@@ -215,6 +215,6 @@ def test_importing_lucidnet_loads_no_optional_package():
 
     code = ("import sys, lucidnet, lucidnet.io, lucidnet.data, lucidnet.cli\n"
             "heavy = [m for m in ('matplotlib', 'tqdm', 'onnx', 'onnxruntime', 'torch', 'sklearn', 'starlette', "
-            "'uvicorn', 'IPython', 'pandas') if m in sys.modules]\nprint(heavy)")
+            "'uvicorn', 'IPython', 'pandas', 'dask', 'joblib') if m in sys.modules]\nprint(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]", out.stdout

@@ -20,19 +20,6 @@ from lucidnet.io import load, load_checkpoint, load_model, load_txt
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch, capsys):
-    """run("train", "--data", ...) -> (exit status, stdout, stderr), in tmp_path."""
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        rc = cli.main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return _run
-
-
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     with open(path, "w", newline="") as f:
         w = csv.writer(f)

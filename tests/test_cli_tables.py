@@ -4,7 +4,6 @@ predictions to join back, and one-line errors with what was meant."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import subprocess
 import sys
@@ -14,29 +13,12 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from lucidnet import cli
-from lucidnet.io import load_model
+sys.path.insert(0, str(ROOT))
+from benchmarks.tables import messy_tables  # noqa: E402
+
+from lucidnet.io import load_model  # noqa: E402
 
 SRC = ROOT / "src"
-
-
-def messy_tables():
-    spec = importlib.util.spec_from_file_location("messy_tables", ROOT / "examples" / "messy_tables.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*args):
-        rc = cli.main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return _run
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import shared_data
+from conftest import require, shared_data
 
 from lucidnet.data import DataError, find_mnist, load_mnist, read_csv, read_idx, read_table
 
@@ -220,7 +220,7 @@ def test_npz_wrong_names(tmp_path):
 
 
 def test_dataframe_if_pandas(tmp_path):
-    pd = pytest.importorskip("pandas")  # not in the [test] extra: skipped unless installed
+    pd = require("pandas", "pip install pandas")  # in the [test] extra: CI fails rather than skips
     from lucidnet.data import from_dataframe
 
     df = pd.DataFrame({"a": [1.0, 2.0], "b": [3, 4], "y": ["u", "v"]})

@@ -8,16 +8,13 @@ the graph takes float32 rows (a float32 model's input dtype). Every probability 
 P(class 0) of a single sigmoid unit is σ(−net) in both (1 − o would have lost its digits where o is near 1).
 """
 
-import contextlib
 import csv
-import io
 import json
-import subprocess
 import sys
 
 import numpy as np
 import pytest
-from conftest import require
+from conftest import edited_onnx, require, rows_of, run_cli
 
 import lucidnet as ln
 from lucidnet.cli import main
@@ -35,24 +32,10 @@ RTOL = {"float32": 1e-5, "float64": 1e-12}
 FEATURES = ["height_cm", "weight_kg", "age", "income"]
 
 
-def run_cli(*args):
-    """stdout of ``lucidnet ARGS`` (asserting exit status 0)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        rc = main([str(a) for a in args])
-    assert rc == 0, f"lucidnet {' '.join(map(str, args))} exited with {rc}"
-    return out.getvalue()
-
-
 def run_onnx(path, X, dtype):
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
     return dict(zip(names, session.run(None, {"x": np.asarray(X, dtype=dtype)})))
-
-
-def rows_of(text):
-    rows = list(csv.reader(io.StringIO(text)))
-    return rows[0], rows[1:]
 
 
 def assert_rows_close(got, want, rtol):
@@ -275,14 +258,6 @@ def _cli_error(capsys, *args):
     return err
 
 
-def _edited(exported, tmp_path, edit):
-    proto = onnx.load(str(exported))
-    edit(proto)
-    out = tmp_path / "edited.onnx"
-    out.write_bytes(proto.SerializeToString())
-    return out
-
-
 def test_a_foreign_onnx_file_is_one_clear_error(tmp_path, trained, capsys):
     h = onnx.helper
     graph = h.make_graph([h.make_node("Relu", ["x"], ["y"])], "g", [h.make_tensor_value_info("x", 1, [None, 4])],
@@ -320,7 +295,7 @@ def test_an_edited_graph_is_refused(tmp_path, trained):
 
     for edit in (shift_mean, swap_op):
         with pytest.raises(ModelFileError, match="not the one lucidnet writes"):
-            load_onnx(_edited(exported, tmp_path, edit))
+            load_onnx(edited_onnx(exported, tmp_path, edit))
 
 
 def test_sizes_are_checked_before_anything_is_allocated(tmp_path, trained):
@@ -355,7 +330,7 @@ def test_sizes_are_checked_before_anything_is_allocated(tmp_path, trained):
              (lambda p: meta(p, lambda m: m.update(history={"loss": [float("nan")]})), "NaN is not a JSON number")]
     for edit, message in cases:
         with pytest.raises(ModelFileError, match=message):
-            load_onnx(_edited(exported, tmp_path, edit))
+            load_onnx(edited_onnx(exported, tmp_path, edit))
 
 
 def test_without_onnx_export_says_how_to_install(trained, tmp_path, monkeypatch, capsys):
@@ -364,13 +339,6 @@ def test_without_onnx_export_says_how_to_install(trained, tmp_path, monkeypatch,
     assert "pip install 'lucidnet[onnx]'" in _cli_error(capsys, "export", model, "--format", "onnx", "--out",
                                                          tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
-
-
-def test_import_lucidnet_imports_no_optional_package():
-    code = ("import sys, lucidnet; print(sorted(m for m in ('onnx', 'onnxruntime', 'torch', 'sklearn') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 def test_onnx_model_is_built_in_memory_too():

@@ -12,17 +12,14 @@ takes float32 numbers (a float32 model's input dtype), lucidnet reads them in fl
 arithmetic are the float32 differences.
 """
 
-import contextlib
 import csv
-import io
 import json
 
 import numpy as np
 import pytest
-from conftest import require
+from conftest import edited_onnx, require, rows_of, run_cli
 
 import lucidnet as ln
-from lucidnet.cli import main
 from lucidnet.data import DataError, Standardizer, read_columns
 from lucidnet.data.encoding import InputColumn, Inputs
 from lucidnet.interop import load_onnx, onnx_model, to_onnx
@@ -45,15 +42,6 @@ NEW_ROWS = [  # customer_id, age, plan, income, region, visits: what each row te
 ]
 
 
-def run_cli(*args):
-    """stdout of ``lucidnet ARGS`` (asserting exit status 0)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        rc = main([str(a) for a in args])
-    assert rc == 0, f"lucidnet {' '.join(map(str, args))} exited with {rc}"
-    return out.getvalue()
-
-
 def session(path_or_proto):
     data = path_or_proto.SerializeToString() if hasattr(path_or_proto, "SerializeToString") else str(path_or_proto)
     return ort.InferenceSession(data, providers=["CPUExecutionProvider"])
@@ -62,11 +50,6 @@ def session(path_or_proto):
 def run_onnx(path, feeds):
     s = session(path)
     return dict(zip([o.name for o in s.get_outputs()], s.run(None, feeds)))
-
-
-def rows_of(text):
-    rows = list(csv.reader(io.StringIO(text)))
-    return rows[0], rows[1:]
 
 
 def worst_relative(got, want):
@@ -320,14 +303,6 @@ def test_a_model_without_inputs_exports_as_before(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ reading back
-def _edited(exported, tmp_path, edit):
-    proto = onnx.load(str(exported))
-    edit(proto)
-    out = tmp_path / "edited.onnx"
-    out.write_bytes(proto.SerializeToString())
-    return out
-
-
 def _prop(proto, key, value):
     next(p for p in proto.metadata_props if p.key == key).value = value
 
@@ -349,4 +324,4 @@ def test_an_edited_or_outdated_graph_of_raw_columns_is_refused(models, tmp_path)
              (lambda p: _prop(p, "lucidnet.format_version", "1"), "export the model file again")]
     for edit, message in cases:
         with pytest.raises(ModelFileError, match=message):
-            load_onnx(_edited(exported, tmp_path, edit))
+            load_onnx(edited_onnx(exported, tmp_path, edit))

@@ -26,14 +26,14 @@ def test_every_lesson_notebook_is_listed_and_committed_without_outputs():
 
 def results(executed, name):
     """The JSON line that the notebook's cell tagged ``results`` printed."""
-    book, _ = executed[name]
+    book = executed[name]
     cell = next(c for c in book.cells if "results" in c.metadata.get("tags", []))
     text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
     return json.loads(text.strip().splitlines()[-1])
 
 
 def html_outputs(executed, name):
-    book, _ = executed[name]
+    book = executed[name]
     return [o["data"]["text/html"] for c in book.cells if c.cell_type == "code" for o in c.outputs
             if o.output_type in ("display_data", "execute_result") and "text/html" in o.get("data", {})]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import warnings
 
@@ -274,13 +272,6 @@ def test_partial_fit_goes_on_after_fit_and_without_early_stopping():
 
 
 # ----------------------------------------------------------------------------------------- packaging
-def test_import_lucidnet_imports_neither_sklearn_nor_dask():
-    code = "import sys, lucidnet; print(sorted(m for m in ('sklearn', 'dask', 'joblib') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    assert out.stdout.strip() == "[]"
-
-
 def test_missing_scikit_learn_names_the_extra(monkeypatch):
     for name in [m for m in sys.modules if m == "sklearn" or m.startswith(("sklearn.", "lucidnet.sklearn"))]:
         monkeypatch.delitem(sys.modules, name)
