@@ -2,7 +2,7 @@
 ModelFileError, and nothing else: no other exception, no allocation past a limit the worker sets on its own
 address space, no load slower than its time limit, no resumed run that reads or writes outside its folder.
 
-About 11,800 mutations, ~30 s on two cores. ``LUCIDNET_FUZZ_SCALE=10`` runs ten times as many (and
+About 11,800 mutations, 24 s on two cores (docs/security.md). ``LUCIDNET_FUZZ_SCALE=10`` runs ten times as many (and
 ``LUCIDNET_FUZZ_SEED`` other seeds); ``LUCIDNET_FUZZ_REPORT=path`` appends each worker's figures to a JSON-lines
 file (docs/security.md quotes them).
 """
