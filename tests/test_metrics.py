@@ -41,6 +41,18 @@ def test_precision_and_recall_per_class_equal_scikit_learns():
         np.testing.assert_allclose(ours, theirs, atol=1e-12)
 
 
+def test_macro_averages_are_precision_recall_over_the_classes_present():
+    for t, p in _cases():  # the macro metrics build one confusion matrix; the numbers are precision_recall's
+        prec, rec = metrics.precision_recall(t, p)
+        present = np.isin(np.arange(len(prec)), np.concatenate([t, p]))
+        f1 = np.divide(2 * prec * rec, prec + rec, out=np.zeros_like(prec), where=(prec + rec) > 0)
+        assert metrics.precision_macro(t, p) == float(prec[present].mean())
+        assert metrics.recall_macro(t, p) == float(rec[present].mean())
+        assert metrics.f1_macro(t, p) == float(f1[present].mean())
+    with pytest.raises(ValueError, match="y_true has 3 samples but y_pred has 2"):
+        metrics.f1_macro([0, 1, 1], [0, 1])
+
+
 def test_class_metrics_read_network_outputs():
     t = np.array([0, 1, 1, 0])
     o = np.array([[0.2], [0.7], [0.4], [0.1]])  # one sigmoid unit: thresholded at 0.5

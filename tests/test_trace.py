@@ -278,3 +278,18 @@ def test_network_trace_method_is_the_same_pass():
     a, b = net.trace([[2.0, 3.0]], [1.0], lr=0.5), trace(net, [[2.0, 3.0]], [1.0], lr=0.5)
     assert a.E == b.E and a.to_text(weight=(1, 2, 2)) == b.to_text(weight=(1, 2, 2))
     assert all(np.array_equal(x.update_W, y.update_W) for x, y in zip(a.layers, b.layers))
+
+
+@pytest.mark.parametrize("args, error, message", [
+    ({"sample": True}, TypeError, "sample must be an integer row index, got True"),
+    ({"sample": 5}, ValueError, r"sample must be in 0 … 4 \(the batch has 5 rows\), got 5"),
+    ({"weight": (3, 1, 1)}, ValueError, "weight layer must be in 1 … 2"),
+    ({"weight": "ab"}, ValueError, "weight must be three integers"),
+    ({"max_items": 0, "sample": 9}, ValueError, "max_items must be an integer >= 1, got 0"),  # max_items first
+])
+def test_to_text_and_to_html_check_their_arguments_alike(args, error, message):
+    net = Network([Dense(3, 4, activation="tanh"), Dense(4, 3, activation="softmax")], loss="cross_entropy", seed=0)
+    record = trace(net, np.ones((5, 3)), [0, 1, 2, 1, 0])
+    for show in (record.to_text, record.to_html):
+        with pytest.raises(error, match=message):
+            show(**args)

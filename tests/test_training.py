@@ -451,3 +451,25 @@ def test_best_weights_across_fits_keeps_watching():
     for _ in range(2):
         net.fit(X, y, epochs=1, validation_data=(X, 1 - y), callbacks=[fresh])
     assert fresh.best == net.loss(X, 1 - y)  # without across_fits each fit starts afresh
+
+
+def test_val_loss_and_metrics_are_those_of_the_checked_path_bit_for_bit():
+    # fit prepares the data once and evaluates the epochs unchecked (net.evaluate, net.output), with the
+    # numbers it had when it called net.loss(*val) and net.forward on the prepared arrays: val_loss then
+    # scaled the weights to average 1 a second time, which for weights 1 … 20 moves some by an ulp
+    rng = np.random.default_rng(0)
+    X, Xv = rng.normal(size=(40, 3)), rng.normal(size=(20, 3))
+    y, yv, wv = rng.integers(0, 3, 40), rng.integers(0, 3, 20), np.arange(1.0, 21.0)
+    for dtype in ("float64", "float32"):
+        net = ln.Network([ln.Dense(3, 5, activation="tanh"), ln.Dense(5, 3, activation="softmax")],
+                         loss="cross_entropy", dtype=dtype, seed=0, l2=0.01)
+        seen = []
+
+        def record(state, net=net, seen=seen):
+            seen.append((net.loss(*net.prepare(Xv, yv, wv)),
+                         ln.metrics.f1_macro(y, net.forward(X)), ln.metrics.f1_macro(yv, net.forward(Xv))))
+
+        h = net.fit(X, y, epochs=4, validation_data=(Xv, yv, wv), metrics=["f1_macro"],
+                    callbacks=[ln.LambdaCallback(on_epoch_end=record)])
+        assert h["val_loss"] == [s[0] for s in seen]
+        assert h["f1_macro"] == [s[1] for s in seen] and h["val_f1_macro"] == [s[2] for s in seen]

@@ -57,7 +57,11 @@ def precision_recall(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
     recall_k = C[k, k] / Σ_j C[k, j] (of the samples of class k, the share found), C the confusion matrix;
     0 where the denominator is 0 (nothing predicted k, or no sample of class k), as scikit-learn's
     ``zero_division=0``. Returns two arrays of shape (K,)."""
-    c = confusion_matrix(y_true, y_pred, n_classes)
+    return _precision_recall(confusion_matrix(y_true, y_pred, n_classes))
+
+
+def _precision_recall(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(precision, recall) per class from a confusion matrix C (K, K), as :func:`precision_recall` defines them."""
     tp, predicted, actual = np.diag(c).astype(np.float64), c.sum(axis=0), c.sum(axis=1)
     precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
     recall = np.divide(tp, actual, out=np.zeros_like(tp), where=actual > 0)
@@ -66,9 +70,9 @@ def precision_recall(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
 
 def _present(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(precision, recall, mask of the classes that occur in y_true or y_pred), as scikit-learn's macro averages
-    count only those."""
+    count only those; from one confusion matrix."""
     c = confusion_matrix(y_true, y_pred)
-    precision, recall = precision_recall(y_true, y_pred, len(c))
+    precision, recall = _precision_recall(c)
     return precision, recall, (c.sum(axis=0) + c.sum(axis=1)) > 0
 
 

@@ -10,6 +10,8 @@ A network is a model, not a hub. Its public surface is what any trainer or check
 
 - :meth:`prepare` checks user data once and returns the arrays the engine works on;
 - :meth:`backprop` runs forward and backward on prepared arrays (no checks: the hot path) and returns E;
+  :meth:`evaluate` (E) and :meth:`output` (o) run forward alone on them, for a trainer's validation loss and
+  metrics each epoch;
 - :meth:`forward`, :meth:`predict`, :meth:`loss` and :meth:`loss_and_gradients` do the same on user data;
 - :meth:`parameters` and :meth:`gradients` (aligned lists), ``theta`` (:class:`~lucidnet.parameters.Parameters`:
   θ in one vector, with the one-call update), ``loss_fn``, ``rng``, ``layers``.
@@ -191,14 +193,21 @@ class Network:
                 e += 0.5 * self.l2 * float(np.vdot(layer.W, layer.W))
         return e
 
-    def _loss(self, x: np.ndarray, y: np.ndarray, w: np.ndarray | None, penalty: bool) -> float:
+    def output(self, x: np.ndarray, training: bool = False) -> np.ndarray:
+        """o (n, n_out) for prepared inputs ``x`` (see :meth:`prepare`; nothing is checked here): :meth:`forward`
+        without the checks, for data a trainer prepared once."""
+        return self._forward(x, training)
+
+    def evaluate(self, x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, penalty: bool = True) -> float:
+        """E on prepared arrays (see :meth:`prepare`; nothing is checked here), without dropout: :meth:`loss`
+        without the checks, for data a trainer prepared once. ``penalty=False`` leaves out the l1/l2 terms."""
         o = self._forward(x)
         e = self.loss_fn.value_from_net(self.output_layer.net, y, w) if self.fused else self.loss_fn.value(o, y, w)
         return e + self._penalty() if penalty and (self.l1 or self.l2) else e
 
     def loss(self, X: Any, y: Any, sample_weight: Any = None, penalty: bool = True) -> float:
         """E on (X, y) without dropout; ``penalty=False`` leaves out the l1/l2 terms (the data loss alone)."""
-        return self._loss(*self.prepare(X, y, sample_weight), penalty=penalty)
+        return self.evaluate(*self.prepare(X, y, sample_weight), penalty=penalty)
 
     def backprop(self, x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, training: bool = False) -> float:
         """Forward and backward pass on prepared arrays (see :meth:`prepare`; nothing is checked here). Returns

@@ -102,10 +102,6 @@ class Parameters:
             return lambda: optimizer.step(params, self.gradients())
         return functools.partial(optimizer.step, [self.vector], [self.grad])  # no Python frame of its own
 
-    def step(self, optimizer: Optimizer) -> None:
-        """One update (see :meth:`stepper`)."""
-        self.stepper(optimizer)()
-
     def keeper(self) -> Keeper:
         """A :class:`Keeper` of copies of θ: ``save()`` copies the current values, ``restore()`` puts the last copy
         back. Like :meth:`stepper`, it decides once how (one vector copy while the layout is intact)."""

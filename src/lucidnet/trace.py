@@ -159,15 +159,18 @@ class Trace:
 
         Wide layers are cut short: at most ``max_items`` units per layer and terms per sum, and 4·max_items
         gradient lines per layer (``to_dict()`` has every number)."""
-        if isinstance(max_items, bool) or not isinstance(max_items, (int, np.integer)) or max_items < 1:
-            raise ValueError(f"max_items must be an integer >= 1, got {max_items!r}")
-        return _Text(self, check_sample(self, sample), check_weight(self, weight), int(max_items)).render()
+        return _Text(self, *self._view_args(sample, weight, max_items)).render()
 
     def to_html(self, sample: int = 0, weight: tuple[int, int, int] | None = (1, 1, 1), max_items: int = 12) -> Any:
         """The pass as HTML tables per layer and the chain rule of ``weight`` (ℓ, i, j), for Jupyter; see
         ``lucidnet.display.trace_html``. The arguments are those of :meth:`to_text`."""
-        self.to_text(sample, weight, max_items)  # the same checks, the same clear errors
-        return trace_html(self, int(sample), check_weight(self, weight), int(max_items))
+        return trace_html(self, *self._view_args(sample, weight, max_items))
+
+    def _view_args(self, sample: Any, weight: Any, max_items: Any) -> tuple[int, tuple[int, int, int] | None, int]:
+        """(sample, weight, max_items) of :meth:`to_text` and :meth:`to_html`, checked, or a clear error."""
+        if isinstance(max_items, bool) or not isinstance(max_items, (int, np.integer)) or max_items < 1:
+            raise ValueError(f"max_items must be an integer >= 1, got {max_items!r}")
+        return check_sample(self, sample), check_weight(self, weight), int(max_items)
 
     def _repr_html_(self) -> str:
         return str(self.to_html())

@@ -10,8 +10,9 @@ One epoch visits every training sample once, in batches of ``batch_size`` rows:
 Each step: forward, E, backward (δ rule), one optimizer update. Nothing is printed: the run is recorded in a
 ``History`` and reported through callbacks. Ctrl-C ends training cleanly after the current step.
 
-``fit`` is written on the network's public surface only (``prepare``, ``backprop``, ``loss``, ``forward``,
-``theta``, ``loss_fn``, ``rng``), so a trainer of one's own needs nothing more.
+``fit`` is written on the network's public surface only (``prepare``, ``backprop``, ``evaluate``, ``output``,
+``theta``, ``loss_fn``, ``rng``), so a trainer of one's own needs nothing more. The data is checked once, on
+entry; the epochs' validation loss and metrics run on the prepared arrays, unchecked.
 
 Divergence: a step whose E is NaN or infinite, or an epoch whose loss exceeds :data:`RISE_FACTOR` times the
 loss the run started from (E of the first batch, before any update), stops training with
@@ -160,6 +161,10 @@ class _Run:
         self.net, self.opt, self.cbs, self.state, self.metric_fns = net, opt, cbs, state, metric_fns
         self.x, self.y, self.w = train
         self.val = val
+        # the validation loss's arrays. Weighted ones are prepared once more, as net.loss(*val) did every
+        # epoch: scaling weights that already average 1 again can move them by an ulp, and val_loss keeps its
+        # numbers bit for bit
+        self.val_loss_args = val if val is None or val[2] is None else net.prepare(*val)
         self.n = len(self.x)
         self.bs = self.n if batch_size is None else min(batch_size, self.n)
         self.shuffle, self.rng = shuffle, rng
@@ -214,14 +219,14 @@ class _Run:
             self.best_loss = loss
             self.good.save()
         logs = {"loss": loss}
-        if self.val is not None:
-            logs["val_loss"] = net.loss(*self.val)
+        if self.val_loss_args is not None:
+            logs["val_loss"] = net.evaluate(*self.val_loss_args)
         if self.metric_fns:
-            o = net.forward(self.x)
+            o = net.output(self.x)
             for name, fn in self.metric_fns.items():
                 logs[name] = fn(self.y, o)
             if self.val is not None:
-                ov = net.forward(self.val[0])
+                ov = net.output(self.val[0])
                 for name, fn in self.metric_fns.items():
                     logs["val_" + name] = fn(self.val[1], ov)
         logs["lr"] = self.opt.lr
