@@ -22,7 +22,7 @@ import numpy as np
 
 from ..checks import did_you_mean
 from .columns import MISSING_TARGET, Columns, NumberColumn, TextColumn
-from .table import DataError
+from .table import DataError, target_index
 
 __all__ = ["MIN_ID_ROWS", "Roles", "absent_columns", "assign_roles", "id_reason", "numeric_features",
            "rows_with_target", "target_column", "target_values"]
@@ -119,22 +119,10 @@ def assign_roles(table: Columns, target: str | int | bool | None = None, feature
 
 
 def target_column(table: Columns, target: str | int | bool | None) -> str | None:
-    """The name of the target column: by name, by index (an int, or a string of digits that is not a column's
-    name), the last for None, none for False; DataError for one that is not there."""
-    names = table.names
-    if target is False:
-        return None
-    if target is None or target is True:
-        return names[-1]
-    if isinstance(target, str) and target not in table and target.lstrip("-").isdigit():
-        target = int(target)
-    if isinstance(target, int):
-        if not -len(names) <= target < len(names):
-            raise DataError(f"{table.source}: target column index {target} out of range for {len(names)} columns")
-        return names[target]
-    if target not in table:
-        raise DataError(table.unknown(target, "target column"))
-    return target
+    """The name of the target column, as :func:`~lucidnet.data.table.target_index` finds it (by name or index,
+    the last for None, none for False; DataError for one that is not there)."""
+    t = target_index(table.names, target, table.source)
+    return None if t is None else table.names[t]
 
 
 def id_reason(table: Columns, name: str) -> str | None:
