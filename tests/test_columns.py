@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lucidnet.data import DataError, Inputs, Preprocessing, assign_roles, read_columns, read_for_model
-from lucidnet.data.roles import MIN_ID_ROWS, id_reason
+from lucidnet.data.roles import MIN_ID_ROWS, id_reason, numeric_features
 
 
 def cols(text: str):
@@ -122,6 +122,20 @@ def test_transform_refuses_what_it_cannot_encode():
     # numbers where the model saw text are compared as text: 1 is the category "1"
     digits, _ = Inputs.fit(cols("d\nx\n1\n"), ["d"])
     np.testing.assert_array_equal(digits.transform(cols("d\n1\n"))[0], [[1.0, 0.0]])
+
+
+def test_text_in_a_column_of_numbers_is_one_check_with_each_callers_ending():
+    t = cols("n,m\n1,2\nold,3\n")
+    with pytest.raises(DataError, match=re.escape("t.csv: row 3, column 'n': 'old' is not a number; feature columns "
+                                                  "must be numeric here")):
+        numeric_features(t, ["m", "n"])
+    inputs, _ = Inputs.fit(cols("n\n1\n2\n"), ["n"])
+    with pytest.raises(DataError, match=re.escape("t.csv: row 3, column 'n': 'old' is not a number; the model was "
+                                                  "trained on numbers in this column")):
+        inputs.transform(t)
+    # gaps and infinities pass (graph_inputs hands NaN to the graph): only text is refused
+    values = cols("n,c\n1,a\n,b\ninf,c\n").number_values("n", "unused")
+    assert np.isnan(values[1]) and np.isinf(values[2])
 
 
 def test_preprocessing_keeps_inputs_and_the_id_column_and_checks_them():

@@ -194,6 +194,16 @@ class Columns:
         return f"{self.source}: unknown {what} {name!r}; columns are: {', '.join(self.names)}" + (
             f".{hint}" if hint else "")
 
+    def number_values(self, name: str, why: str) -> np.ndarray:
+        """The values (n,) of column ``name`` when it holds numbers (NaN in gaps, infinities as read), else a
+        DataError naming the first text cell, its row and column, and ending in ``why`` (what needs numbers)."""
+        column = self[name]
+        if isinstance(column, TextColumn):
+            i = column.first_text_row()
+            raise DataError(f"{self.source}: {self.row(i)}, column {name!r}: {column.cells()[i]!r} is not a number; "
+                            + why)
+        return column.values
+
     def row(self, i: int) -> str:
         """Where data row ``i`` (0-based) is, for messages: ``row 17``, or ``row 17 (line 20)``."""
         number = int(self.rows[i]) if self.rows is not None else i + 2

@@ -212,12 +212,7 @@ def numeric_features(table: Columns, names: Sequence[str]) -> np.ndarray:
     """
     X = np.empty((table.n_rows, len(names)), dtype=np.float64)
     for k, name in enumerate(names):
-        column = table[name]
-        if isinstance(column, TextColumn):
-            i = column.first_text_row()
-            raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: {column.cells()[i]!r} is not a number; "
-                            "feature columns must be numeric here")
-        X[:, k] = column.values
+        X[:, k] = table.number_values(name, "feature columns must be numeric here")
     bad = ~np.isfinite(X)
     if bad.any():
         i, k = (int(v) for v in np.argwhere(bad)[0])

@@ -44,8 +44,8 @@ import numpy as np
 
 from .._version import __version__
 from ..activations import Sigmoid
-from ..data import Columns, DataError, TextColumn
-from ..data.encoding import as_text
+from ..data import Columns
+from ..data.encoding import TRAINED_ON_NUMBERS, as_text
 from ..data.roles import absent_columns
 from ..io import ModelBundle, Preprocessing, atomic_write
 from ..io.schema import metadata, param_tensors, sealed_json
@@ -356,12 +356,7 @@ def graph_inputs(model: Any, table: Columns) -> dict[str, np.ndarray]:
     if numbers:
         feeds[INPUT] = np.empty((table.n_rows, len(numbers)), dtype=dtype)
         for j, name in enumerate(numbers):
-            column = table[name]
-            if isinstance(column, TextColumn):
-                i = column.first_text_row()
-                raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: {column.cells()[i]!r} is not a "
-                                "number; the model was trained on numbers in this column")
-            feeds[INPUT][:, j] = column.values
+            feeds[INPUT][:, j] = table.number_values(name, TRAINED_ON_NUMBERS)
     if text:
         feeds[TEXT] = np.empty((table.n_rows, len(text)), dtype=object)
         for t, name in enumerate(text):
