@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .columns import Columns, NumberColumn, TextColumn
-from .roles import absent_columns
+from .roles import require_columns
 from .table import DataError
 
 __all__ = ["MANY_CATEGORIES", "MAX_CATEGORIES", "MAX_INPUT_BYTES", "MISSING_POLICIES", "TRAINED_ON_NUMBERS",
@@ -164,9 +164,7 @@ class Inputs:
         Raises DataError for a column that is not in ``table`` (with the closest name), a text cell in a
         column of numbers, an infinite value, or a missing cell under ``missing="error"``.
         """
-        error = absent_columns(table, self.names)
-        if error is not None:
-            raise error
+        require_columns(table, self.names)
         size = table.n_rows * self.n_inputs * 8
         if size > MAX_INPUT_BYTES:
             raise DataError(f"{table.source}: {table.n_rows} rows of {self.n_inputs} inputs would take {size:,} bytes, "

@@ -16,7 +16,7 @@ from .columns import Columns, TextColumn
 from .csvfile import read_columns, read_csv
 from .encoding import Inputs
 from .idx import GZIP_MAGIC, IDX_DTYPES, labels_path_for, load_mnist, pair_images_labels, read_idx
-from .roles import absent_columns, numeric_features, target_values
+from .roles import numeric_features, require_columns, target_values
 from .table import DataError, PathLike, Table
 
 __all__ = ["format_number", "is_array_file", "read_for_model", "read_table"]
@@ -167,9 +167,7 @@ def _numeric_columns_for_model(table: Columns, n_features: int, feature_names: S
     many columns by position, said in a note."""
     names = list(feature_names) if feature_names is not None else None
     if names is not None and any(n in table for n in names):
-        error = absent_columns(table, names)
-        if error is not None:
-            raise error
+        require_columns(table, names)
         return names
     candidates = [n for n in table.names if n != target_name]
     if len(candidates) != n_features:

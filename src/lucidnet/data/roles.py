@@ -24,7 +24,7 @@ from ..checks import did_you_mean
 from .columns import MISSING_TARGET, Columns, NumberColumn, TextColumn
 from .table import DataError, target_index
 
-__all__ = ["MIN_ID_ROWS", "Roles", "absent_columns", "assign_roles", "id_reason", "numeric_features",
+__all__ = ["MIN_ID_ROWS", "Roles", "assign_roles", "id_reason", "numeric_features", "require_columns",
            "rows_with_target", "target_column", "target_values"]
 
 #: a column is taken for an ID only in a table of at least this many rows
@@ -156,14 +156,15 @@ def _empty_reason(table: Columns, name: str) -> str | None:
     return "empty (no value in any row)" if column.n_missing == table.n_rows else None
 
 
-def absent_columns(table: Columns, wanted: Sequence[str]) -> DataError | None:
-    """The error for the first of ``wanted`` (the columns a model reads) that ``table`` lacks, or None."""
+def require_columns(table: Columns, wanted: Sequence[str]) -> None:
+    """Check that ``table`` has every column of ``wanted`` (the columns a model reads): a DataError naming the
+    first it lacks (with the closest name), and how many more."""
     absent = [n for n in wanted if n not in table]
     if not absent:
-        return None
+        return
     hint = did_you_mean(absent[0], [n for n in table.names if n not in wanted])
     more = f" (and {len(absent) - 1} more: {', '.join(absent[1:])})" if len(absent) > 1 else ""
-    return DataError(f"{table.source}: no column {absent[0]!r}{more}, which the model reads ({', '.join(wanted)}); "
+    raise DataError(f"{table.source}: no column {absent[0]!r}{more}, which the model reads ({', '.join(wanted)}); "
                      f"columns are: {', '.join(table.names)}" + (f".{hint}" if hint else ""))
 
 

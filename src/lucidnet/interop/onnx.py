@@ -46,7 +46,7 @@ from .._version import __version__
 from ..activations import Sigmoid
 from ..data import Columns
 from ..data.encoding import TRAINED_ON_NUMBERS, as_text
-from ..data.roles import absent_columns
+from ..data.roles import require_columns
 from ..io import ModelBundle, Preprocessing, atomic_write
 from ..io.schema import metadata, param_tensors, sealed_json
 from ..layers import Dense
@@ -348,9 +348,7 @@ def graph_inputs(model: Any, table: Columns) -> dict[str, np.ndarray]:
     pre, dtype = bundle.preprocessing, bundle.network.dtype
     if pre.inputs is None:
         return {INPUT: pre.transform_columns(table)[0].astype(dtype)}
-    error = absent_columns(table, pre.inputs.names)
-    if error is not None:
-        raise error
+    require_columns(table, pre.inputs.names)
     feeds: dict[str, np.ndarray] = {}
     numbers, text = number_columns(pre), text_columns(pre)
     if numbers:
