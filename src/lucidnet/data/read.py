@@ -41,17 +41,35 @@ def read_table(
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
+    return _read_kind(p, _file_kind(p), target, labels)
+
+
+def _file_kind(p: Path) -> str:
+    """What ``p`` holds by its first bytes: ``"mnist"`` (a folder), ``"npy"``, ``"npz"``, ``"idx"`` (maybe
+    gzipped) or ``"csv"`` (anything else)."""
     if p.is_dir():
-        return Table(*_as_xy(*load_mnist(p, "train")), source=str(p))  # type: ignore[misc]
+        return "mnist"
     with open(p, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\x93NUMPY"):
+        return "npy"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "npz"
+    if head[:2] == GZIP_MAGIC or (head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in IDX_DTYPES):
+        return "idx"
+    return "csv"
+
+
+def _read_kind(p: Path, kind: str, target: str | int | None | bool, labels: PathLike | None) -> Table:
+    """:func:`read_table` for a file whose :func:`_file_kind` is known."""
+    if kind == "mnist":
+        return Table(*_as_xy(*load_mnist(p, "train")), source=str(p))  # type: ignore[misc]
+    if kind == "npy":
         arr = read_npy(p)
         return split_target(np.asarray(arr), target, str(p))
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    if kind == "npz":
         return read_npz(p, target)
-    is_idx = head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in IDX_DTYPES
-    if head[:2] == GZIP_MAGIC or is_idx:
+    if kind == "idx":
         arr = read_idx(p)
         if target is False:
             return Table(
@@ -79,14 +97,7 @@ def _as_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[s
 
 def is_array_file(path: PathLike) -> bool:
     """Whether ``path`` is a folder (MNIST) or a NumPy or IDX file by its first bytes (else it is read as CSV)."""
-    p = Path(path)
-    if p.is_dir():
-        return True
-    with open(p, "rb") as fh:
-        head = fh.read(8)
-    return head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", GZIP_MAGIC)) or (
-        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in IDX_DTYPES
-    )
+    return _file_kind(Path(path)) != "csv"
 
 
 def read_for_model(
@@ -126,8 +137,9 @@ def read_for_model(
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
-    if is_array_file(p):
-        return _array_for_model(p, n_features, feature_names, need_target, labels)
+    kind = _file_kind(p)
+    if kind != "csv":
+        return _array_for_model(p, kind, n_features, feature_names, need_target, labels)
     table = read_columns(p, sep=sep)
     notes = list(table.notes)
     if inputs is not None:
@@ -198,9 +210,9 @@ def format_number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else repr(float(v))
 
 
-def _array_for_model(p: Path, n_features: int, feature_names: Sequence[str] | None, need_target: bool,
+def _array_for_model(p: Path, kind: str, n_features: int, feature_names: Sequence[str] | None, need_target: bool,
                      labels: PathLike | None) -> Table:
-    t = read_table(p, target=False if not need_target and labels is None else None, labels=labels)
+    t = _read_kind(p, kind, False if not need_target and labels is None else None, labels)
     if t.y is None and t.X.shape[1] == n_features + 1:
         t = split_target(t.X, None, t.source)
     if t.X.shape[1] != n_features:
