@@ -20,7 +20,7 @@ Columns('<columns>', 2 rows: age (numbers, 1 missing), plan (text, 2 values))
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -216,12 +216,6 @@ class Columns:
         numbers = self.rows[rows] if self.rows is not None else rows + 2
         lines = self.lines[rows] if self.lines is not None else None
         return Columns([c.take(rows) for c in self.columns], self.source, numbers, lines)
-
-    @classmethod
-    def from_array(cls, X: np.ndarray, names: Sequence[str], source: str = "<array>") -> Columns:
-        """Numeric columns from a 2-D array (views of its columns, no copies for float64)."""
-        X = np.asarray(X, dtype=np.float64)
-        return cls([NumberColumn(n, X[:, j]) for j, n in enumerate(names)], source)
 
     def __repr__(self) -> str:
         shown = ", ".join(c.describe() for c in self.columns[:8])
