@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from ..data.table import PathLike
 from ..errors import ModelFileError
 
 try:  # POSIX: a writer holds a lock on its temporary file, so another save can tell a live write from a dead one
@@ -33,8 +34,6 @@ __all__ = [
     "MAX_JSON_CONTAINERS", "MAX_JSON_DEPTH", "STALE_AFTER", "PathLike", "atomic_write", "file_error", "is_int",
     "loads_json", "read_bytes", "remove_stale_temporaries",
 ]
-
-PathLike = str | os.PathLike[str]
 
 #: a temporary file of a write that no process holds (locked) and that has not changed for this many seconds is
 #: a killed write's leftover: the next save of the same target removes it
