@@ -24,11 +24,13 @@ from ..checks import did_you_mean
 from .columns import MISSING_TARGET, Columns, NumberColumn, TextColumn
 from .table import DataError, target_index
 
-__all__ = ["MIN_ID_ROWS", "Roles", "assign_roles", "id_reason", "numeric_features", "require_columns",
+__all__ = ["KEEP_HINT", "MIN_ID_ROWS", "Roles", "assign_roles", "id_reason", "numeric_features", "require_columns",
            "rows_with_target", "target_column", "target_values"]
 
 #: a column is taken for an ID only in a table of at least this many rows
 MIN_ID_ROWS = 10
+#: how to keep a column that :func:`assign_roles` left out, as the CLI says it
+KEEP_HINT = "name it in --features to use it as one"
 _ID_NAME = re.compile(r"(^|[^a-z])(id|key|uuid|guid)$|^(id|key)([^a-z]|$)|(^|_)(no|number|num)$", re.IGNORECASE)
 
 
@@ -57,7 +59,7 @@ class Roles:
 
 
 def assign_roles(table: Columns, target: str | int | bool | None = None, features: Sequence[str] | None = None,
-                 drop: Sequence[str] = (), id: str | None = None) -> Roles:
+                 drop: Sequence[str] = (), id: str | None = None, *, keep_hint: str = KEEP_HINT) -> Roles:
     """Decide the target, the features and the ID column of ``table``.
 
     Parameters
@@ -71,6 +73,8 @@ def assign_roles(table: Columns, target: str | int | bool | None = None, feature
         Columns that are not features.
     id : str, optional
         The ID column: not a feature, copied into predictions.
+    keep_hint : str
+        How to keep a column left out, ending each note in parentheses (default :data:`KEEP_HINT`, the CLI's).
 
     Raises
     ------
@@ -110,8 +114,7 @@ def assign_roles(table: Columns, target: str | int | bool | None = None, feature
             copied = ""
             if roles.id is None and reason.startswith("an ID"):
                 roles.id, copied = name, ", copied into predictions"
-            roles.notes.append(f"column {name!r} {what}: not used as a feature{copied} (name it in --features "
-                               "to use it as one)")
+            roles.notes.append(f"column {name!r} {what}: not used as a feature{copied} ({keep_hint})")
     if not roles.features:
         raise DataError(f"{table.source}: no feature column left besides the target {t!r}"
                         + (f" (left out: {', '.join(roles.left_out)})" if roles.left_out else ""))
