@@ -202,6 +202,19 @@ def test_read_for_model_leaves_out_rows_without_a_target(tmp_path):
     assert t.notes == [f"{tmp_path / 'e.csv'}: 1 rows without a 'y' value left out"]
 
 
+def test_read_for_model_encodes_only_the_rows_with_a_target(tmp_path):
+    inputs, _ = Inputs.fit(cols("n,c,y\n1,a,p\n2,b,q\n"), ["n", "c"])
+    (tmp_path / "f.csv").write_text("n,c,y\n1,a,p\n,new,\n3,new,q\n")
+    t = read_for_model(tmp_path / "f.csv", 3, None, "y", need_target=True, inputs=inputs)
+    assert t.X.tolist() == [[1.0, 1.0, 0.0], [3.0, 0.0, 0.0]] and t.y.tolist() == ["p", "q"]
+    assert t.notes == ["warning: column 'c': 'new' (1 row) not seen in training: encoded as no category (all 0)",
+                       f"{tmp_path / 'f.csv'}: 1 rows without a 'y' value left out"]
+    assert len(read_for_model(tmp_path / "f.csv", 3, None, "y", inputs=inputs).X) == 3  # predict reads every row
+    (tmp_path / "g.csv").write_text("n,c\n1,a\n")
+    with pytest.raises(DataError, match="no column 'y', the target the model predicts, which scoring it needs"):
+        read_for_model(tmp_path / "g.csv", 3, None, "y", need_target=True, inputs=inputs)
+
+
 def test_text_columns_with_many_categories_get_a_note_and_too_many_are_refused(monkeypatch):
     from lucidnet.data import encoding
 

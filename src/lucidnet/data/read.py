@@ -16,7 +16,7 @@ from .columns import Columns, TextColumn
 from .csvfile import read_columns, read_csv
 from .encoding import Inputs
 from .idx import GZIP_MAGIC, IDX_DTYPES, labels_path_for, load_mnist, pair_images_labels, read_idx
-from .roles import numeric_features, require_columns, target_values
+from .roles import numeric_features, require_columns, rows_with_target
 from .table import DataError, PathLike, Table
 
 __all__ = ["format_number", "is_array_file", "read_for_model", "read_table"]
@@ -126,7 +126,8 @@ def read_for_model(
     Table
         ``X`` (n, n_features) the network's inputs before standardising; ``ids`` the ``id_name`` column when the
         file has it; ``notes`` what the user should hear of. Rows without a target are left out (with a note)
-        when ``need_target``.
+        when ``need_target``, before the columns are encoded: gaps filled and unseen categories are counted, and
+        cells checked, in the rows kept.
 
     Raises
     ------
@@ -142,6 +143,10 @@ def read_for_model(
         return _array_for_model(p, kind, n_features, feature_names, need_target, labels)
     table = read_columns(p, sep=sep)
     notes = list(table.notes)
+    y, left_out = None, 0
+    if need_target and target_name is not None and target_name in table:  # before encoding: only the rows kept
+        kept, y, _ = rows_with_target(table, target_name)
+        left_out, table = table.n_rows - kept.n_rows, kept
     if inputs is not None:
         X, more = inputs.transform(table)
         used, names = inputs.names, inputs.feature_names
@@ -153,24 +158,14 @@ def read_for_model(
     if ignored:
         notes.append(f"{table.source}: columns the model does not read, ignored: {', '.join(ignored)}")
     ids = _ids(table, id_name) if id_name is not None and id_name in table else None
-    y = None
-    if need_target:
-        y, keep = _target(table, target_name, notes)
-        X, y, ids = X[keep], y[keep], ids[keep] if ids is not None else None
-    return Table(X, y, names, target_name if need_target else None, table.source, ids=ids,
-                 id_name=id_name if ids is not None else None, notes=notes)
-
-
-def _target(table: Columns, target_name: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The target column's values and the mask of rows that have one (the others are left out, with a note)."""
-    if target_name is None or target_name not in table:
+    if need_target and y is None:
         hint = did_you_mean(target_name, table.names) if target_name is not None else ""
         raise DataError(f"{table.source}: no column {target_name!r}, the target the model predicts, which scoring it "
                         f"needs; columns are: {', '.join(table.names)}" + (f".{hint}" if hint else ""))
-    y, missing = target_values(table, target_name)
-    if missing.any():
-        notes.append(f"{table.source}: {int(missing.sum())} rows without a {target_name!r} value left out")
-    return y, ~missing
+    if left_out:
+        notes.append(f"{table.source}: {left_out} rows without a {target_name!r} value left out")
+    return Table(X, y, names, target_name if need_target else None, table.source, ids=ids,
+                 id_name=id_name if ids is not None else None, notes=notes)
 
 
 def _numeric_columns_for_model(table: Columns, n_features: int, feature_names: Sequence[str] | None,
