@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lucidnet.data import DataError, Inputs, Preprocessing, assign_roles, read_columns, read_for_model
-from lucidnet.data.roles import MIN_ID_ROWS, id_reason
+from lucidnet.data.roles import MIN_ID_ROWS, id_reason, numeric_features
 
 
 def cols(text: str):
@@ -124,6 +124,20 @@ def test_transform_refuses_what_it_cannot_encode():
     np.testing.assert_array_equal(digits.transform(cols("d\n1\n"))[0], [[1.0, 0.0]])
 
 
+def test_text_in_a_column_of_numbers_is_one_check_with_each_callers_ending():
+    t = cols("n,m\n1,2\nold,3\n")
+    with pytest.raises(DataError, match=re.escape("t.csv: row 3, column 'n': 'old' is not a number; feature columns "
+                                                  "must be numeric here")):
+        numeric_features(t, ["m", "n"])
+    inputs, _ = Inputs.fit(cols("n\n1\n2\n"), ["n"])
+    with pytest.raises(DataError, match=re.escape("t.csv: row 3, column 'n': 'old' is not a number; the model was "
+                                                  "trained on numbers in this column")):
+        inputs.transform(t)
+    # gaps and infinities pass (graph_inputs hands NaN to the graph): only text is refused
+    values = cols("n,c\n1,a\n,b\ninf,c\n").number_values("n", "unused")
+    assert np.isnan(values[1]) and np.isinf(values[2])
+
+
 def test_preprocessing_keeps_inputs_and_the_id_column_and_checks_them():
     t = cols("n,c,y\n1,b,0\n3,a,1\n")
     inputs, _ = Inputs.fit(t, ["n", "c"])
@@ -186,6 +200,19 @@ def test_read_for_model_leaves_out_rows_without_a_target(tmp_path):
     t = read_for_model(tmp_path / "e.csv", 1, ["n"], "y", need_target=True, inputs=inputs)
     assert t.y.tolist() == ["a", "b"] and t.X[:, 0].tolist() == [1.0, 3.0]
     assert t.notes == [f"{tmp_path / 'e.csv'}: 1 rows without a 'y' value left out"]
+
+
+def test_read_for_model_encodes_only_the_rows_with_a_target(tmp_path):
+    inputs, _ = Inputs.fit(cols("n,c,y\n1,a,p\n2,b,q\n"), ["n", "c"])
+    (tmp_path / "f.csv").write_text("n,c,y\n1,a,p\n,new,\n3,new,q\n")
+    t = read_for_model(tmp_path / "f.csv", 3, None, "y", need_target=True, inputs=inputs)
+    assert t.X.tolist() == [[1.0, 1.0, 0.0], [3.0, 0.0, 0.0]] and t.y.tolist() == ["p", "q"]
+    assert t.notes == ["warning: column 'c': 'new' (1 row) not seen in training: encoded as no category (all 0)",
+                       f"{tmp_path / 'f.csv'}: 1 rows without a 'y' value left out"]
+    assert len(read_for_model(tmp_path / "f.csv", 3, None, "y", inputs=inputs).X) == 3  # predict reads every row
+    (tmp_path / "g.csv").write_text("n,c\n1,a\n")
+    with pytest.raises(DataError, match="no column 'y', the target the model predicts, which scoring it needs"):
+        read_for_model(tmp_path / "g.csv", 3, None, "y", need_target=True, inputs=inputs)
 
 
 def test_text_columns_with_many_categories_get_a_note_and_too_many_are_refused(monkeypatch):

@@ -195,6 +195,28 @@ def test_npy_last_column_target(tmp_path):
     assert t.y.tolist() == [1.0, 3.0] and t.feature_names == ["x1", "x2"]
 
 
+def test_npy_target_by_digit_string_and_unknown_target_hint(tmp_path):
+    """The CLI passes --target as text: a string of digits is an index for an array file too."""
+    np.save(tmp_path / "a.npy", np.array([[1.0, 2.0, 0.0], [3.0, 4.0, 1.0]]))
+    assert read_table(tmp_path / "a.npy", target="0").feature_names == ["x1", "x2"]
+    assert read_table(tmp_path / "a.npy", target="-2").target_name == "x1"
+    with pytest.raises(DataError, match="unknown target column 'X1'; columns are: x0, x1, x2. Did you mean 'x1'"):
+        read_table(tmp_path / "a.npy", target="X1")
+
+
+def test_is_array_file_goes_by_the_first_bytes(tmp_path):
+    from lucidnet.data.read import is_array_file
+
+    np.save(tmp_path / "a.csv", np.ones((2, 2)))  # the name does not count
+    np.savez(tmp_path / "b.txt", X=np.ones((2, 2)))
+    (tmp_path / "c.gz").write_bytes(gzip.compress(b"\x00\x00\x08\x01"))
+    (tmp_path / "d.idx").write_bytes(struct.pack(">BBBBI", 0, 0, 8, 1, 1) + b"\x00")
+    (tmp_path / "e.npy").write_bytes(b"a,b\n1,2\n")
+    assert [is_array_file(tmp_path / n) for n in ("a.csv.npy", "b.txt.npz", "c.gz", "d.idx", "e.npy")] == [
+        True, True, True, True, False]
+    assert is_array_file(tmp_path)
+
+
 def test_npz_x_y(tmp_path):
     np.savez(tmp_path / "a.npz", X=np.ones((3, 2, 2)), y=np.array(["a", "b", "a"]))
     t = read_table(tmp_path / "a.npz")

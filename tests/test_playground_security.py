@@ -511,3 +511,16 @@ def test_new_limits_can_be_set(served):
         sid = new_session(port, dataset="spiral", layers=[8, 8], n_points=500)
         status, r = post_json(port, f"/api/sessions/{sid}/control", {"cmd": "step", "epochs": 10})
         assert status == 413 and "step at most 6 epochs" in r["error"]
+
+
+def test_parse_json_is_io_loads_json_in_the_playgrounds_words():
+    from lucidnet.playground.inputs import parse_json
+
+    for raw, words in [(b"[-Infinity]", "malformed JSON: -Infinity is not a number JSON allows; send a finite number"),
+                       (b"[-1e999]", "malformed JSON: -1e999 is too large for a number; send a finite number"),
+                       (b"[" * 65 + b"]" * 65, "malformed JSON: nested too deeply"),  # loads_json's depth limit
+                       (b"[" * 30_000 + b"]" * 30_000, "malformed JSON: nested too deeply")]:  # Python's recursion
+        with pytest.raises(PlaygroundError) as e:
+            parse_json(raw)
+        assert str(e.value) == words
+    assert parse_json(b'{"a": [1, 2.5]}') == {"a": [1, 2.5]}

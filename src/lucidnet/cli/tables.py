@@ -47,10 +47,7 @@ class Training:
 def _load_training_table(opts: dict[str, Any]) -> tuple[Table, str | None]:
     """The data to train on as numbers, and its task when the source says it (built-in sets do)."""
     if opts["data"] is not None:
-        target = opts["target"]
-        if isinstance(target, str) and target.lstrip("-").isdigit():
-            target = int(target)
-        return read_table(opts["data"], target=target, labels=opts["labels"]), None
+        return read_table(opts["data"], target=opts["target"], labels=opts["labels"]), None
     name = opts["dataset"] or DEFAULT_DATASET
     if name not in datasets.DATASETS:
         raise CliError(f"unknown data set {name!r}; valid names are: {', '.join(datasets.DATASETS)}")

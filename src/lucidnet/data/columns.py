@@ -20,7 +20,7 @@ Columns('<columns>', 2 rows: age (numbers, 1 missing), plan (text, 2 values))
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -194,6 +194,16 @@ class Columns:
         return f"{self.source}: unknown {what} {name!r}; columns are: {', '.join(self.names)}" + (
             f".{hint}" if hint else "")
 
+    def number_values(self, name: str, why: str) -> np.ndarray:
+        """The values (n,) of column ``name`` when it holds numbers (NaN in gaps, infinities as read), else a
+        DataError naming the first text cell, its row and column, and ending in ``why`` (what needs numbers)."""
+        column = self[name]
+        if isinstance(column, TextColumn):
+            i = column.first_text_row()
+            raise DataError(f"{self.source}: {self.row(i)}, column {name!r}: {column.cells()[i]!r} is not a number; "
+                            + why)
+        return column.values
+
     def row(self, i: int) -> str:
         """Where data row ``i`` (0-based) is, for messages: ``row 17``, or ``row 17 (line 20)``."""
         number = int(self.rows[i]) if self.rows is not None else i + 2
@@ -206,12 +216,6 @@ class Columns:
         numbers = self.rows[rows] if self.rows is not None else rows + 2
         lines = self.lines[rows] if self.lines is not None else None
         return Columns([c.take(rows) for c in self.columns], self.source, numbers, lines)
-
-    @classmethod
-    def from_array(cls, X: np.ndarray, names: Sequence[str], source: str = "<array>") -> Columns:
-        """Numeric columns from a 2-D array (views of its columns, no copies for float64)."""
-        X = np.asarray(X, dtype=np.float64)
-        return cls([NumberColumn(n, X[:, j]) for j, n in enumerate(names)], source)
 
     def __repr__(self) -> str:
         shown = ", ".join(c.describe() for c in self.columns[:8])

@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 
 from .columns import Columns, NumberColumn, TextColumn
-from .roles import absent_columns
+from .roles import require_columns
 from .table import DataError
 
-__all__ = ["MANY_CATEGORIES", "MAX_CATEGORIES", "MAX_INPUT_BYTES", "MISSING_POLICIES", "InputColumn", "Inputs",
-           "as_text"]
+__all__ = ["MANY_CATEGORIES", "MAX_CATEGORIES", "MAX_INPUT_BYTES", "MISSING_POLICIES", "TRAINED_ON_NUMBERS",
+           "InputColumn", "Inputs", "as_text"]
 
 #: what to do with a missing feature cell
 MISSING_POLICIES = ("impute", "error")
@@ -164,9 +164,7 @@ class Inputs:
         Raises DataError for a column that is not in ``table`` (with the closest name), a text cell in a
         column of numbers, an infinite value, or a missing cell under ``missing="error"``.
         """
-        error = absent_columns(table, self.names)
-        if error is not None:
-            raise error
+        require_columns(table, self.names)
         size = table.n_rows * self.n_inputs * 8
         if size > MAX_INPUT_BYTES:
             raise DataError(f"{table.source}: {table.n_rows} rows of {self.n_inputs} inputs would take {size:,} bytes, "
@@ -222,15 +220,16 @@ def _input_column(c: Any) -> InputColumn:
     return InputColumn(c["name"], "categories", categories=tuple(cats))
 
 
+#: the end of the error for text in a column the model read as numbers
+TRAINED_ON_NUMBERS = "the model was trained on numbers in this column"
+
+
 def _number_values(table: Columns, column: Any, rows: np.ndarray, missing: str) -> np.ndarray:
-    if isinstance(column, TextColumn):
-        i = column.first_text_row()
-        raise DataError(f"{table.source}: {table.row(i)}, column {column.name!r}: {column.cells()[i]!r} is not a "
-                        "number; the model was trained on numbers in this column")
+    values = table.number_values(column.name, TRAINED_ON_NUMBERS)
     _check_finite(table, column, rows)
-    if missing == "error" and np.isnan(column.values).any():
+    if missing == "error" and np.isnan(values).any():
         _refuse_gap(table, column, rows)
-    return column.values
+    return values
 
 
 def as_text(column: NumberColumn | TextColumn) -> TextColumn:

@@ -16,7 +16,7 @@ from .columns import Columns, TextColumn
 from .csvfile import read_columns, read_csv
 from .encoding import Inputs
 from .idx import GZIP_MAGIC, IDX_DTYPES, labels_path_for, load_mnist, pair_images_labels, read_idx
-from .roles import absent_columns, numeric_features, target_values
+from .roles import numeric_features, require_columns, rows_with_target
 from .table import DataError, PathLike, Table
 
 __all__ = ["format_number", "is_array_file", "read_for_model", "read_table"]
@@ -41,17 +41,35 @@ def read_table(
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
+    return _read_kind(p, _file_kind(p), target, labels)
+
+
+def _file_kind(p: Path) -> str:
+    """What ``p`` holds by its first bytes: ``"mnist"`` (a folder), ``"npy"``, ``"npz"``, ``"idx"`` (maybe
+    gzipped) or ``"csv"`` (anything else)."""
     if p.is_dir():
-        return Table(*_as_xy(*load_mnist(p, "train")), source=str(p))  # type: ignore[misc]
+        return "mnist"
     with open(p, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\x93NUMPY"):
+        return "npy"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "npz"
+    if head[:2] == GZIP_MAGIC or (head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in IDX_DTYPES):
+        return "idx"
+    return "csv"
+
+
+def _read_kind(p: Path, kind: str, target: str | int | None | bool, labels: PathLike | None) -> Table:
+    """:func:`read_table` for a file whose :func:`_file_kind` is known."""
+    if kind == "mnist":
+        return Table(*_as_xy(*load_mnist(p, "train")), source=str(p))  # type: ignore[misc]
+    if kind == "npy":
         arr = read_npy(p)
         return split_target(np.asarray(arr), target, str(p))
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    if kind == "npz":
         return read_npz(p, target)
-    is_idx = head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in IDX_DTYPES
-    if head[:2] == GZIP_MAGIC or is_idx:
+    if kind == "idx":
         arr = read_idx(p)
         if target is False:
             return Table(
@@ -79,14 +97,7 @@ def _as_xy(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[s
 
 def is_array_file(path: PathLike) -> bool:
     """Whether ``path`` is a folder (MNIST) or a NumPy or IDX file by its first bytes (else it is read as CSV)."""
-    p = Path(path)
-    if p.is_dir():
-        return True
-    with open(p, "rb") as fh:
-        head = fh.read(8)
-    return head.startswith((b"\x93NUMPY", b"PK\x03\x04", b"PK\x05\x06", GZIP_MAGIC)) or (
-        len(head) >= 4 and head[:2] == b"\x00\x00" and head[2] in IDX_DTYPES
-    )
+    return _file_kind(Path(path)) != "csv"
 
 
 def read_for_model(
@@ -115,7 +126,8 @@ def read_for_model(
     Table
         ``X`` (n, n_features) the network's inputs before standardising; ``ids`` the ``id_name`` column when the
         file has it; ``notes`` what the user should hear of. Rows without a target are left out (with a note)
-        when ``need_target``.
+        when ``need_target``, before the columns are encoded: gaps filled and unseen categories are counted, and
+        cells checked, in the rows kept.
 
     Raises
     ------
@@ -126,10 +138,15 @@ def read_for_model(
     p = Path(path)
     if not p.exists():
         raise DataError(f"{p}: no such file")
-    if is_array_file(p):
-        return _array_for_model(p, n_features, feature_names, need_target, labels)
+    kind = _file_kind(p)
+    if kind != "csv":
+        return _array_for_model(p, kind, n_features, feature_names, need_target, labels)
     table = read_columns(p, sep=sep)
     notes = list(table.notes)
+    y, left_out = None, 0
+    if need_target and target_name is not None and target_name in table:  # before encoding: only the rows kept
+        kept, y, _ = rows_with_target(table, target_name)
+        left_out, table = table.n_rows - kept.n_rows, kept
     if inputs is not None:
         X, more = inputs.transform(table)
         used, names = inputs.names, inputs.feature_names
@@ -141,24 +158,14 @@ def read_for_model(
     if ignored:
         notes.append(f"{table.source}: columns the model does not read, ignored: {', '.join(ignored)}")
     ids = _ids(table, id_name) if id_name is not None and id_name in table else None
-    y = None
-    if need_target:
-        y, keep = _target(table, target_name, notes)
-        X, y, ids = X[keep], y[keep], ids[keep] if ids is not None else None
-    return Table(X, y, names, target_name if need_target else None, table.source, ids=ids,
-                 id_name=id_name if ids is not None else None, notes=notes)
-
-
-def _target(table: Columns, target_name: str | None, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The target column's values and the mask of rows that have one (the others are left out, with a note)."""
-    if target_name is None or target_name not in table:
+    if need_target and y is None:
         hint = did_you_mean(target_name, table.names) if target_name is not None else ""
         raise DataError(f"{table.source}: no column {target_name!r}, the target the model predicts, which scoring it "
                         f"needs; columns are: {', '.join(table.names)}" + (f".{hint}" if hint else ""))
-    y, missing = target_values(table, target_name)
-    if missing.any():
-        notes.append(f"{table.source}: {int(missing.sum())} rows without a {target_name!r} value left out")
-    return y, ~missing
+    if left_out:
+        notes.append(f"{table.source}: {left_out} rows without a {target_name!r} value left out")
+    return Table(X, y, names, target_name if need_target else None, table.source, ids=ids,
+                 id_name=id_name if ids is not None else None, notes=notes)
 
 
 def _numeric_columns_for_model(table: Columns, n_features: int, feature_names: Sequence[str] | None,
@@ -167,9 +174,7 @@ def _numeric_columns_for_model(table: Columns, n_features: int, feature_names: S
     many columns by position, said in a note."""
     names = list(feature_names) if feature_names is not None else None
     if names is not None and any(n in table for n in names):
-        error = absent_columns(table, names)
-        if error is not None:
-            raise error
+        require_columns(table, names)
         return names
     candidates = [n for n in table.names if n != target_name]
     if len(candidates) != n_features:
@@ -200,9 +205,9 @@ def format_number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() and abs(v) < 2**53 else repr(float(v))
 
 
-def _array_for_model(p: Path, n_features: int, feature_names: Sequence[str] | None, need_target: bool,
+def _array_for_model(p: Path, kind: str, n_features: int, feature_names: Sequence[str] | None, need_target: bool,
                      labels: PathLike | None) -> Table:
-    t = read_table(p, target=False if not need_target and labels is None else None, labels=labels)
+    t = _read_kind(p, kind, False if not need_target and labels is None else None, labels)
     if t.y is None and t.X.shape[1] == n_features + 1:
         t = split_target(t.X, None, t.source)
     if t.X.shape[1] != n_features:

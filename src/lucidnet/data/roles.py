@@ -22,13 +22,15 @@ import numpy as np
 
 from ..checks import did_you_mean
 from .columns import MISSING_TARGET, Columns, NumberColumn, TextColumn
-from .table import DataError
+from .table import DataError, target_index
 
-__all__ = ["MIN_ID_ROWS", "Roles", "absent_columns", "assign_roles", "id_reason", "numeric_features",
+__all__ = ["KEEP_HINT", "MIN_ID_ROWS", "Roles", "assign_roles", "id_reason", "numeric_features", "require_columns",
            "rows_with_target", "target_column", "target_values"]
 
 #: a column is taken for an ID only in a table of at least this many rows
 MIN_ID_ROWS = 10
+#: how to keep a column that :func:`assign_roles` left out, as the CLI says it
+KEEP_HINT = "name it in --features to use it as one"
 _ID_NAME = re.compile(r"(^|[^a-z])(id|key|uuid|guid)$|^(id|key)([^a-z]|$)|(^|_)(no|number|num)$", re.IGNORECASE)
 
 
@@ -57,7 +59,7 @@ class Roles:
 
 
 def assign_roles(table: Columns, target: str | int | bool | None = None, features: Sequence[str] | None = None,
-                 drop: Sequence[str] = (), id: str | None = None) -> Roles:
+                 drop: Sequence[str] = (), id: str | None = None, *, keep_hint: str = KEEP_HINT) -> Roles:
     """Decide the target, the features and the ID column of ``table``.
 
     Parameters
@@ -71,6 +73,8 @@ def assign_roles(table: Columns, target: str | int | bool | None = None, feature
         Columns that are not features.
     id : str, optional
         The ID column: not a feature, copied into predictions.
+    keep_hint : str
+        How to keep a column left out, ending each note in parentheses (default :data:`KEEP_HINT`, the CLI's).
 
     Raises
     ------
@@ -110,8 +114,7 @@ def assign_roles(table: Columns, target: str | int | bool | None = None, feature
             copied = ""
             if roles.id is None and reason.startswith("an ID"):
                 roles.id, copied = name, ", copied into predictions"
-            roles.notes.append(f"column {name!r} {what}: not used as a feature{copied} (name it in --features "
-                               "to use it as one)")
+            roles.notes.append(f"column {name!r} {what}: not used as a feature{copied} ({keep_hint})")
     if not roles.features:
         raise DataError(f"{table.source}: no feature column left besides the target {t!r}"
                         + (f" (left out: {', '.join(roles.left_out)})" if roles.left_out else ""))
@@ -119,22 +122,10 @@ def assign_roles(table: Columns, target: str | int | bool | None = None, feature
 
 
 def target_column(table: Columns, target: str | int | bool | None) -> str | None:
-    """The name of the target column: by name, by index (an int, or a string of digits that is not a column's
-    name), the last for None, none for False; DataError for one that is not there."""
-    names = table.names
-    if target is False:
-        return None
-    if target is None or target is True:
-        return names[-1]
-    if isinstance(target, str) and target not in table and target.lstrip("-").isdigit():
-        target = int(target)
-    if isinstance(target, int):
-        if not -len(names) <= target < len(names):
-            raise DataError(f"{table.source}: target column index {target} out of range for {len(names)} columns")
-        return names[target]
-    if target not in table:
-        raise DataError(table.unknown(target, "target column"))
-    return target
+    """The name of the target column, as :func:`~lucidnet.data.table.target_index` finds it (by name or index,
+    the last for None, none for False; DataError for one that is not there)."""
+    t = target_index(table.names, target, table.source)
+    return None if t is None else table.names[t]
 
 
 def id_reason(table: Columns, name: str) -> str | None:
@@ -168,14 +159,15 @@ def _empty_reason(table: Columns, name: str) -> str | None:
     return "empty (no value in any row)" if column.n_missing == table.n_rows else None
 
 
-def absent_columns(table: Columns, wanted: Sequence[str]) -> DataError | None:
-    """The error for the first of ``wanted`` (the columns a model reads) that ``table`` lacks, or None."""
+def require_columns(table: Columns, wanted: Sequence[str]) -> None:
+    """Check that ``table`` has every column of ``wanted`` (the columns a model reads): a DataError naming the
+    first it lacks (with the closest name), and how many more."""
     absent = [n for n in wanted if n not in table]
     if not absent:
-        return None
+        return
     hint = did_you_mean(absent[0], [n for n in table.names if n not in wanted])
     more = f" (and {len(absent) - 1} more: {', '.join(absent[1:])})" if len(absent) > 1 else ""
-    return DataError(f"{table.source}: no column {absent[0]!r}{more}, which the model reads ({', '.join(wanted)}); "
+    raise DataError(f"{table.source}: no column {absent[0]!r}{more}, which the model reads ({', '.join(wanted)}); "
                      f"columns are: {', '.join(table.names)}" + (f".{hint}" if hint else ""))
 
 
@@ -224,12 +216,7 @@ def numeric_features(table: Columns, names: Sequence[str]) -> np.ndarray:
     """
     X = np.empty((table.n_rows, len(names)), dtype=np.float64)
     for k, name in enumerate(names):
-        column = table[name]
-        if isinstance(column, TextColumn):
-            i = column.first_text_row()
-            raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: {column.cells()[i]!r} is not a number; "
-                            "feature columns must be numeric here")
-        X[:, k] = column.values
+        X[:, k] = table.number_values(name, "feature columns must be numeric here")
     bad = ~np.isfinite(X)
     if bad.any():
         i, k = (int(v) for v in np.argwhere(bad)[0])

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import did_you_mean
 from ..errors import DataError
 
 __all__ = ["DataError", "PathLike", "Table"]
@@ -69,7 +70,9 @@ class Table:
 
 
 def target_index(header: Sequence[str], target: str | int | None | bool, source: str) -> int | None:
-    """The index of the target column in ``header`` (None: no target), or a DataError listing the columns."""
+    """The index of the target column in ``header``: by name, by index (an int, or a string of digits that is not
+    a column's name), the last for None, none (None) for False; a DataError listing the columns (and the one
+    probably meant) for one that is not there."""
     if target is False:
         return None
     if target is None or target is True:
@@ -82,4 +85,6 @@ def target_index(header: Sequence[str], target: str | int | None | bool, source:
         return list(header).index(target)
     if str(target).lstrip("-").isdigit():
         return target_index(header, int(target), source)
-    raise DataError(f"{source}: unknown target column {target!r}; columns are: {', '.join(header)}")
+    hint = did_you_mean(target, header)
+    raise DataError(f"{source}: unknown target column {target!r}; columns are: {', '.join(header)}"
+                    + (f".{hint}" if hint else ""))

@@ -44,9 +44,9 @@ import numpy as np
 
 from .._version import __version__
 from ..activations import Sigmoid
-from ..data import Columns, DataError, TextColumn
-from ..data.encoding import as_text
-from ..data.roles import absent_columns
+from ..data import Columns
+from ..data.encoding import TRAINED_ON_NUMBERS, as_text
+from ..data.roles import require_columns
 from ..io import ModelBundle, Preprocessing, atomic_write
 from ..io.schema import metadata, param_tensors, sealed_json
 from ..layers import Dense
@@ -348,20 +348,13 @@ def graph_inputs(model: Any, table: Columns) -> dict[str, np.ndarray]:
     pre, dtype = bundle.preprocessing, bundle.network.dtype
     if pre.inputs is None:
         return {INPUT: pre.transform_columns(table)[0].astype(dtype)}
-    error = absent_columns(table, pre.inputs.names)
-    if error is not None:
-        raise error
+    require_columns(table, pre.inputs.names)
     feeds: dict[str, np.ndarray] = {}
     numbers, text = number_columns(pre), text_columns(pre)
     if numbers:
         feeds[INPUT] = np.empty((table.n_rows, len(numbers)), dtype=dtype)
         for j, name in enumerate(numbers):
-            column = table[name]
-            if isinstance(column, TextColumn):
-                i = column.first_text_row()
-                raise DataError(f"{table.source}: {table.row(i)}, column {name!r}: {column.cells()[i]!r} is not a "
-                                "number; the model was trained on numbers in this column")
-            feeds[INPUT][:, j] = column.values
+            feeds[INPUT][:, j] = table.number_values(name, TRAINED_ON_NUMBERS)
     if text:
         feeds[TEXT] = np.empty((table.n_rows, len(text)), dtype=object)
         for t, name in enumerate(text):

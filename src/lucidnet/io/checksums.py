@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .files import PathLike, file_error
+from .safetensors import little_endian
 
 __all__ = ["canonical", "checksums", "tensor_digest", "verify"]
 
@@ -35,14 +36,10 @@ ALGORITHM = "sha256"
 _HEX = frozenset("0123456789abcdef")
 
 
-def _little_endian(dtype: np.dtype) -> np.dtype:
-    return dtype.newbyteorder("<") if dtype.itemsize > 1 else dtype
-
-
 def tensor_digest(a: np.ndarray) -> str:
     """SHA-256 (hex) of ``a``'s bytes as a safetensors file stores them: little-endian, C order."""
     a = np.asarray(a)
-    return hashlib.sha256(np.ascontiguousarray(a, dtype=_little_endian(a.dtype)).data).hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(a, dtype=little_endian(a.dtype)).data).hexdigest()
 
 
 def canonical(obj: Any) -> bytes:
@@ -51,7 +48,7 @@ def canonical(obj: Any) -> bytes:
 
 
 def _metadata_digest(meta: dict[str, Any], tensors: dict[str, np.ndarray]) -> str:
-    index = {name: [_little_endian(a.dtype).str, list(a.shape)] for name, a in tensors.items()}
+    index = {name: [little_endian(a.dtype).str, list(a.shape)] for name, a in tensors.items()}
     body = {"metadata": {k: v for k, v in meta.items() if k != "checksums"}, "tensors": index}
     return hashlib.sha256(canonical(body)).hexdigest()
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from ..data.table import PathLike
 from ..errors import ModelFileError
 
 try:  # POSIX: a writer holds a lock on its temporary file, so another save can tell a live write from a dead one
@@ -30,11 +31,9 @@ except ImportError:  # pragma: no cover - Windows, where an open file cannot be 
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
-    "MAX_JSON_CONTAINERS", "MAX_JSON_DEPTH", "STALE_AFTER", "PathLike", "atomic_write", "file_error", "is_int",
-    "loads_json", "read_bytes", "remove_stale_temporaries",
+    "MAX_JSON_CONTAINERS", "MAX_JSON_DEPTH", "STALE_AFTER", "JSONRefused", "PathLike", "atomic_write", "file_error",
+    "is_int", "loads_json", "read_bytes", "remove_stale_temporaries",
 ]
-
-PathLike = str | os.PathLike[str]
 
 #: a temporary file of a write that no process holds (locked) and that has not changed for this many seconds is
 #: a killed write's leftover: the next save of the same target removes it
@@ -205,28 +204,39 @@ def read_bytes(p: Path, size: int = -1) -> bytes:
         raise file_error(p, f"cannot read ({exc.strerror})") from None
 
 
+class JSONRefused(ValueError):
+    """What :func:`loads_json` refuses in JSON that parses: ``why`` is ``"constant"`` (NaN, Infinity), ``"overflow"``
+    (a number beyond a float), ``"depth"`` or ``"containers"``; ``text`` is the constant or number at fault. A
+    front end words the refusal its own way from these."""
+
+    def __init__(self, message: str, why: str, text: str = "") -> None:
+        super().__init__(message)
+        self.why, self.text = why, text
+
+
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise JSONRefused(f"{name} is not a JSON number", "constant", name)
 
 
 def _finite_float(text: str) -> float:
     v = float(text)
     if v in (float("inf"), float("-inf")):
-        raise ValueError(f"number {text[:20]} overflows to infinity")
+        raise JSONRefused(f"number {text[:20]} overflows to infinity", "overflow", text)
     return v
 
 
 def loads_json(text: str | bytes) -> Any:
     """Parse strict JSON: ``NaN``/``Infinity`` and numbers that overflow a float (``1e999``) are refused, and so are
     more than :data:`MAX_JSON_CONTAINERS` lists and objects (counted on the text, before parsing) and nesting
-    deeper than :data:`MAX_JSON_DEPTH`. Raises ValueError (or RecursionError) for anything else."""
+    deeper than :data:`MAX_JSON_DEPTH` (:class:`JSONRefused`, a ValueError). Raises ValueError (or RecursionError)
+    for anything else."""
     opening = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
     if opening > MAX_JSON_CONTAINERS:
-        raise ValueError(f"{opening} lists and objects, more than the {MAX_JSON_CONTAINERS} allowed")
+        raise JSONRefused(f"{opening} lists and objects, more than the {MAX_JSON_CONTAINERS} allowed", "containers")
     obj = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     level = [obj] if isinstance(obj, (dict, list)) else []
     for _ in range(MAX_JSON_DEPTH):  # level by level, keeping only containers: no recursion, little memory
         level = [v for c in level for v in (c.values() if isinstance(c, dict) else c) if isinstance(v, (dict, list))]
         if not level:
             return obj
-    raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    raise JSONRefused(f"nested deeper than {MAX_JSON_DEPTH} levels", "depth")

@@ -26,7 +26,7 @@ import numpy as np
 
 from .files import PathLike, atomic_write, file_error, is_int, loads_json, read_bytes
 
-__all__ = ["read_safetensors", "write_safetensors"]
+__all__ = ["little_endian", "read_safetensors", "write_safetensors"]
 
 # safetensors dtype names <-> NumPy, always little-endian on disk
 _DTYPES: dict[str, np.dtype] = {
@@ -43,7 +43,14 @@ _DTYPES: dict[str, np.dtype] = {
     "U64": np.dtype("<u8"),
     "BOOL": np.dtype("?"),
 }
-_DTYPE_NAMES = {v.newbyteorder("<") if v.itemsize > 1 else v: k for k, v in _DTYPES.items()}
+
+
+def little_endian(dtype: np.dtype) -> np.dtype:
+    """``dtype`` in the byte order a safetensors file stores it (little-endian; one-byte types as they are)."""
+    return dtype.newbyteorder("<") if dtype.itemsize > 1 else dtype
+
+
+_DTYPE_NAMES = {little_endian(v): k for k, v in _DTYPES.items()}
 # A lucidnet header is a few kB even with a long history; safetensors itself caps headers at 100 MB.
 _MAX_HEADER = 100 * 1024 * 1024
 # The largest dimension (and number of elements) a tensor may declare: beyond any array NumPy can hold, small
@@ -66,7 +73,7 @@ def write_safetensors(path: PathLike, tensors: dict[str, np.ndarray], metadata: 
     offset = 0
     for name, arr in tensors.items():
         a = np.asarray(arr)
-        le = a.dtype.newbyteorder("<") if a.dtype.itemsize > 1 else a.dtype
+        le = little_endian(a.dtype)
         if le not in _DTYPE_NAMES:
             raise TypeError(f"tensor {name!r}: dtype {a.dtype} has no safetensors name")
         raw = np.ascontiguousarray(a, dtype=le).tobytes()

@@ -5,13 +5,12 @@ Every refusal is a :class:`PlaygroundError` with its 4xx status, which the serve
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
+from lucidnet.io.files import JSONRefused, loads_json
 from lucidnet.playground.config import PlaygroundError
 
 _WHOLE = re.compile(r"[0-9]{1,9}")
@@ -45,19 +44,17 @@ def require_type(request: Request, expected: str) -> None:
         )
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows; send a finite number")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} is too large for a number; send a finite number")
-    return value
+#: the playground's words for what :func:`~lucidnet.io.files.loads_json` refuses, by its ``why``
+_REFUSED = {
+    "constant": "{text} is not a number JSON allows; send a finite number",
+    "overflow": "{text} is too large for a number; send a finite number",
+    "depth": "nested too deeply",
+}
 
 
 def parse_json(raw: bytes) -> Any:
-    """Strict JSON: NaN, Infinity and numbers that overflow to ±inf (1e999) are refused, as is deep nesting.
+    """Strict JSON (:func:`~lucidnet.io.files.loads_json`): NaN, Infinity and numbers that overflow to ±inf (1e999)
+    are refused, as is deep nesting.
 
     >>> parse_json(b'{"lr": 0.1}')
     {'lr': 0.1}
@@ -66,9 +63,12 @@ def parse_json(raw: bytes) -> Any:
     lucidnet.playground.config.PlaygroundError: malformed JSON: NaN is not a number JSON allows; send a finite number
     """
     try:
-        return json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
+        return loads_json(raw)
     except RecursionError:
         raise PlaygroundError("malformed JSON: nested too deeply") from None
+    except JSONRefused as e:
+        words = _REFUSED.get(e.why)
+        raise PlaygroundError(f"malformed JSON: {words.format(text=e.text) if words else e}") from None
     except (ValueError, UnicodeDecodeError) as e:  # JSONDecodeError is a ValueError
         raise PlaygroundError(f"malformed JSON: {e}") from None
 

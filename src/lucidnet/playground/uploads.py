@@ -97,13 +97,12 @@ def read_upload(raw: bytes, filename: str = "", limits: Limits | None = None) ->
                               f"got {len(table)}")
     upload = Upload(table, filename, notes=list(table.notes))
     try:
-        roles = assign_roles(table)
+        roles = assign_roles(table, keep_hint="tick it to use it")
     except DataError:  # no input left besides the target: the page lets the user choose
         upload.target, upload.inputs = table.names[-1], table.names[:-1]
         return upload
     upload.target, upload.id = roles.target or "", roles.id
-    upload.notes += [n.replace(" (name it in --features to use it as one)", " (tick it to use it)")
-                     for n in roles.notes]
+    upload.notes += roles.notes
     upload.inputs, left = _within(table, roles.features, limits.max_inputs)
     if left:
         upload.notes.append(f"not ticked, to stay within the playground's {limits.max_inputs} network inputs (a "
