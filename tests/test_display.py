@@ -152,6 +152,24 @@ def test_history_chart_and_plot():
     assert list(fig.axes[0].lines[0].get_ydata()) == h.loss
 
 
+def test_history_plot_draws_the_loss_panel_of_lucidnet_plot():
+    """History.plot()'s first panel is plots.plot_loss's: the same lines, the best epoch in the legend, log y."""
+    require("matplotlib", "pip install 'lucidnet[plot]'")
+    from lucidnet.plots import plot_loss
+
+    h = ln.History()
+    for e in range(6):
+        h.append({"loss": 10.0 ** -e, "val_loss": 2 * 10.0 ** -e, "accuracy": e / 5})
+    h.best_epoch = 3
+    panel = h.plot().axes[0]
+    alone = plot_loss(h.to_dict()).axes[0]
+    for ax in (panel, alone):
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["training loss", "validation loss", "best epoch (4)"]
+        assert ax.get_yscale() == "log" and ax.get_title() == "Loss per epoch" and ax.get_ylabel() == "loss E"
+    assert [list(line.get_ydata()) for line in panel.lines[:2]] == [list(line.get_ydata()) for line in alone.lines[:2]]
+
+
 def test_history_plot_without_matplotlib(monkeypatch):
     for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
         monkeypatch.setitem(sys.modules, name, None)
