@@ -77,6 +77,21 @@ def test_network_diagram_shows_net_o_delta_of_the_traced_sample():
         network_html(net, sample=2)
 
 
+def test_the_diagrams_sample_check_words_the_traces_errors_too():
+    """diagram.check_sample with trace's wording raises exactly trace.check_sample's errors."""
+    from lucidnet.display.diagram import check_sample
+    from lucidnet.trace import check_sample as trace_check_sample
+
+    record = lesson_net().trace([[2.0, 3.0], [1.0, 0.0]], [1.0, 0.0])
+    for bad in (2, -1, True, 1.0, "0"):
+        with pytest.raises((TypeError, ValueError)) as traced:
+            trace_check_sample(record, bad)
+        with pytest.raises(type(traced.value)) as drawn:
+            check_sample(bad, record.n, "the batch has")
+        assert str(drawn.value) == str(traced.value)
+    assert check_sample(np.int64(1), record.n, "the batch has") == trace_check_sample(record, np.int64(1)) == 1
+
+
 def test_wide_layers_are_cut_and_say_how_many_are_hidden():
     net = ln.Network([ln.Dense(40, 30, "relu"), ln.Dropout(0.5), ln.Dense(30, 3, "softmax")], loss="cross_entropy",
                      seed=0)
