@@ -77,6 +77,21 @@ def test_network_diagram_shows_net_o_delta_of_the_traced_sample():
         network_html(net, sample=2)
 
 
+def test_the_diagrams_sample_check_words_the_traces_errors_too():
+    """diagram.check_sample with trace's wording raises exactly trace.check_sample's errors."""
+    from lucidnet.display.diagram import check_sample
+    from lucidnet.trace import check_sample as trace_check_sample
+
+    record = lesson_net().trace([[2.0, 3.0], [1.0, 0.0]], [1.0, 0.0])
+    for bad in (2, -1, True, 1.0, "0"):
+        with pytest.raises((TypeError, ValueError)) as traced:
+            trace_check_sample(record, bad)
+        with pytest.raises(type(traced.value)) as drawn:
+            check_sample(bad, record.n, "the batch has")
+        assert str(drawn.value) == str(traced.value)
+    assert check_sample(np.int64(1), record.n, "the batch has") == trace_check_sample(record, np.int64(1)) == 1
+
+
 def test_wide_layers_are_cut_and_say_how_many_are_hidden():
     net = ln.Network([ln.Dense(40, 30, "relu"), ln.Dropout(0.5), ln.Dense(30, 3, "softmax")], loss="cross_entropy",
                      seed=0)
@@ -150,6 +165,24 @@ def test_history_chart_and_plot():
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert [line.get_label() for line in fig.axes[0].lines] == ["training loss", "validation loss"]
     assert list(fig.axes[0].lines[0].get_ydata()) == h.loss
+
+
+def test_history_plot_draws_the_loss_panel_of_lucidnet_plot():
+    """History.plot()'s first panel is plots.plot_loss's: the same lines, the best epoch in the legend, log y."""
+    require("matplotlib", "pip install 'lucidnet[plot]'")
+    from lucidnet.plots import plot_loss
+
+    h = ln.History()
+    for e in range(6):
+        h.append({"loss": 10.0 ** -e, "val_loss": 2 * 10.0 ** -e, "accuracy": e / 5})
+    h.best_epoch = 3
+    panel = h.plot().axes[0]
+    alone = plot_loss(h.to_dict()).axes[0]
+    for ax in (panel, alone):
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["training loss", "validation loss", "best epoch (4)"]
+        assert ax.get_yscale() == "log" and ax.get_title() == "Loss per epoch" and ax.get_ylabel() == "loss E"
+    assert [list(line.get_ydata()) for line in panel.lines[:2]] == [list(line.get_ydata()) for line in alone.lines[:2]]
 
 
 def test_history_plot_without_matplotlib(monkeypatch):

@@ -46,8 +46,9 @@ def _constant(value: float, dtype: Any) -> np.ndarray:
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32), np.dtype(np.float16))
 #: 1 in each float dtype
 _ONE = {dt: _constant(1, dt) for dt in _FLOATS}
-#: exp(t) is finite for t <= this bound; sigmoid clamps its exponent there instead of overflowing
-_EXP_MAX = {dt: _constant(bound, dt) for dt, bound in zip(_FLOATS, (708.0, 88.0, 11.0))}
+#: exp(t) is finite for t <= this bound; sigmoid clamps its exponent there instead of overflowing (the ONNX
+#: export's sigmoid reads the same bounds)
+EXP_MAX = {dt: _constant(bound, dt) for dt, bound in zip(_FLOATS, (708.0, 88.0, 11.0))}
 
 
 class Activation(Configurable):
@@ -123,7 +124,7 @@ class Sigmoid(Activation):
 
     def forward(self, net: np.ndarray) -> np.ndarray:
         t = np.negative(net)
-        np.minimum(t, _EXP_MAX.get(t.dtype, 708.0), out=t)
+        np.minimum(t, EXP_MAX.get(t.dtype, 708.0), out=t)
         np.exp(t, out=t)
         np.add(t, _ONE.get(t.dtype, 1), out=t)
         return np.reciprocal(t, out=t)
@@ -282,16 +283,17 @@ class GELU(Activation):
     symbol = "gelu"
     formula = "o = ½·net·(1 + tanh u),  u = √(2/π)·(net + 0.044715·net³)"
     derivative_formula = "gelu'(net) = ½·(1 + tanh u) + ½·net·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·net²)"
-    _C = math.sqrt(2.0 / math.pi)
-    _A = 0.044715
+    #: u = C·(net + A·net³): the constants of the tanh approximation (the ONNX export reads them too)
+    C: ClassVar[float] = math.sqrt(2.0 / math.pi)
+    A: ClassVar[float] = 0.044715
 
     def forward(self, net: np.ndarray) -> np.ndarray:
-        t = np.tanh(self._C * (net + self._A * net**3))
+        t = np.tanh(self.C * (net + self.A * net**3))
         return 0.5 * net * (1 + t)
 
     def derivative(self, net: np.ndarray, o: np.ndarray) -> np.ndarray:
-        t = np.tanh(self._C * (net + self._A * net**3))
-        return 0.5 * (1 + t) + 0.5 * net * (1 - t * t) * self._C * (1 + 3 * self._A * net * net)
+        t = np.tanh(self.C * (net + self.A * net**3))
+        return 0.5 * (1 + t) + 0.5 * net * (1 - t * t) * self.C * (1 + 3 * self.A * net * net)
 
 
 class Softmax(Activation):

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .display.history import loss_panel
 from .io import atomic_write
 from .metrics import confusion_matrix, r2_score
 
@@ -41,21 +42,8 @@ def plot_loss(history: dict[str, Any]) -> Any:
         raise ValueError("this model has no training history to plot")
     fig = _figure()
     ax = fig.add_subplot()
-    epochs = np.arange(1, len(loss) + 1)
-    ax.plot(epochs, loss, label="training loss", color="tab:blue")
-    if h.get("val_loss"):
-        ax.plot(epochs, h["val_loss"], label="validation loss", color="tab:orange")
-    best = history.get("best_epoch")
-    if best is not None:
-        ax.axvline(best + 1, color="grey", linestyle=":", label=f"best epoch ({best + 1})")
-    values = np.array([v for k in ("loss", "val_loss") for v in h.get(k, [])], dtype=float)
-    if values.size and values.min() > 0 and values.max() / values.min() > 10:
-        ax.set_yscale("log")
+    loss_panel(ax, h, history.get("best_epoch"))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss E")
-    ax.set_title("Loss per epoch")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
     return fig
 
 

@@ -56,12 +56,29 @@ def pass_rows(net: Any) -> int:
     return int(x.shape[0])
 
 
-def check_sample(sample: Any, rows: int) -> int:
+def check_sample(sample: Any, rows: int, had: str = "the last pass had") -> int:
+    """Return ``sample`` as a row index in 0 … rows − 1, or raise; ``had`` says whose rows they are.
+
+    The one check of a sample row (display imports nothing outside itself, so it lives here, where
+    ``trace`` can reach it too: ``check_sample(sample, record.n, "the batch has")``).
+
+    >>> check_sample(4, 4, "the batch has")
+    Traceback (most recent call last):
+    ...
+    ValueError: sample must be in 0 … 3 (the batch has 4 rows), got 4
+    """
     if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
         raise TypeError(f"sample must be an integer row index, got {sample!r}")
     if not 0 <= sample < rows:
-        raise ValueError(f"sample must be in 0 … {rows - 1} (the last pass had {rows} rows), got {sample}")
+        raise ValueError(f"sample must be in 0 … {rows - 1} ({had} {rows} rows), got {sample}")
     return int(sample)
+
+
+def _shown_columns(net: Any, sample: int | None) -> tuple[list[_Column], int | None, int]:
+    """(the columns, the checked sample or None, the rows of the last pass): what the SVG and the legend draw."""
+    rows = pass_rows(net)
+    k = check_sample(sample, rows) if (sample is not None and rows) else None
+    return _columns(net, k, rows), k, rows
 
 
 def _columns(net: Any, sample: int | None, rows: int) -> list[_Column]:
@@ -126,9 +143,11 @@ def _tooltip(col: _Column, j: int) -> str:
 
 def network_svg(net: Any, sample: int | None = 0, max_units: int = 12) -> str:
     """The SVG diagram of ``net``; the values of row ``sample`` of the last pass (None: no values)."""
-    rows = pass_rows(net)
-    k = check_sample(sample, rows) if (sample is not None and rows) else None
-    cols = _columns(net, k, rows)
+    cols, k, _ = _shown_columns(net, sample)
+    return _diagram(net, cols, k, max_units)
+
+
+def _diagram(net: Any, cols: list[_Column], k: int | None, max_units: int) -> str:
     shown = [min(c.units, max_units) for c in cols]
     valued = k is not None
     gap, step = (76 if valued else 44), (200 if valued else 150)
@@ -186,14 +205,14 @@ def network_svg(net: Any, sample: int | None = 0, max_units: int = 12) -> str:
     return svg(width, height, el("g", None, *links), el("g", None, *nodes), el("g", None, *texts), label=label)
 
 
-def _legend(net: Any, sample: int | None, rows: int) -> str:
+def _legend(cols: list[_Column], sample: int | None, rows: int) -> str:
     swatch = ('<span style="display:inline-block;width:18px;height:0;border-top:3px solid {};'
               'vertical-align:middle;margin:0 4px 0 10px"></span>')
     parts = [swatch.format(rgb(POS)) + "w &gt; 0", swatch.format(rgb(NEG)) + "w &lt; 0",
              "&nbsp; width ∝ |w| (hover a link or a neuron for its numbers)"]
     text = "".join(parts)
     if sample is not None and rows:
-        delta = any("delta" in (c.values or {}) for c in _columns(net, sample, rows))
+        delta = any("delta" in (c.values or {}) for c in cols)
         what = "net, o = φ(net)" + (", δ = ∂E/∂net" if delta else "") + " and b"
         text += (f'<br>{esc(what)} of sample {sample} of the last pass ({rows} sample{"s" if rows != 1 else ""}); '
                  "fill: o (orange −1, grey 0, blue 1)")
@@ -202,11 +221,10 @@ def _legend(net: Any, sample: int | None, rows: int) -> str:
 
 def network_html(net: Any, sample: int | None = 0, max_units: int = 12) -> Any:
     """The diagram with a heading (the network, its loss and parameter count) and a legend, as ``Html``."""
-    rows = pass_rows(net)
-    k = check_sample(sample, rows) if (sample is not None and rows) else None
+    cols, k, rows = _shown_columns(net, sample)
     count = sum(int(p.size) for p in net.parameters())
     head = (f'<div><b>{esc(repr(net))}</b> <span class="muted">· loss {esc(net.loss_fn.name)} · '
             f'{count} parameters</span></div>')
     body = f'<div style="overflow-x:auto;border:1px solid {LINE};display:inline-block">' \
-           f"{network_svg(net, k, max_units)}</div>"
-    return block(head + body + _legend(net, k, rows), summary=repr(net))
+           f"{_diagram(net, cols, k, max_units)}</div>"
+    return block(head + body + _legend(cols, k, rows), summary=repr(net))

@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from .style import block, esc, fmt
-from .svg import line_chart
+from .svg import line_chart, spans_decade
 
 _LOSSES = ("loss", "val_loss")
 
@@ -85,20 +87,33 @@ def history_figure(history: Any) -> Any:
     fig = Figure(figsize=(6.4, 2.6 + 2.0 * len(panels)), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(len(panels), 1, squeeze=False, sharex=True)[:, 0]
-    names = {"loss": "training loss", "val_loss": "validation loss"}
     for ax, panel in zip(axes, panels):
+        if panel is losses:
+            loss_panel(ax, h, data.get("best_epoch"))
+            continue
         for key, values in panel.items():
-            ax.plot(range(1, len(values) + 1), values, label=names.get(key, key))
-        positive = [v for vs in panel.values() for v in vs if v > 0]
-        if panel is losses and positive and len(positive) == sum(len(v) for v in panel.values()) \
-                and max(positive) / min(positive) > 10:
-            ax.set_yscale("log")
+            ax.plot(range(1, len(values) + 1), values, label=key)
         ax.grid(True, alpha=0.3)
         ax.legend()
-    axes[0].set_ylabel("loss E")
-    axes[0].set_title("Loss per epoch")
-    best = data.get("best_epoch")
-    if best is not None:
-        axes[0].axvline(best + 1, color="grey", linestyle=":", label=f"best epoch ({best + 1})")
     axes[-1].set_xlabel("epoch")
     return fig
+
+
+def loss_panel(ax: Any, h: Mapping[str, Any], best: int | None) -> None:
+    """E per epoch on a matplotlib ``Axes``: training and validation loss, the best epoch as a dotted line, a log
+    scale when they span more than a decade (:func:`~lucidnet.display.svg.spans_decade`), then the legend.
+
+    ``h`` maps ``"loss"`` and ``"val_loss"`` to values per epoch; ``best`` is the best epoch's index (0-based).
+    Drawn the same by ``History.plot()`` and ``lucidnet plot --kind loss`` (``plots.plot_loss``).
+    """
+    for key, label, color in (("loss", "training loss", "tab:blue"), ("val_loss", "validation loss", "tab:orange")):
+        if h.get(key):
+            ax.plot(np.arange(1, len(h[key]) + 1), h[key], label=label, color=color)
+    if best is not None:
+        ax.axvline(best + 1, color="grey", linestyle=":", label=f"best epoch ({best + 1})")
+    if spans_decade(np.array([v for k in _LOSSES for v in h.get(k) or []], dtype=float)):
+        ax.set_yscale("log")
+    ax.set_ylabel("loss E")
+    ax.set_title("Loss per epoch")
+    ax.grid(True, alpha=0.3)
+    ax.legend()

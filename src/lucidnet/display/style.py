@@ -140,8 +140,7 @@ class Raw(str):
     """Markup built here (an inline SVG, say) that a table cell takes as it is, unescaped."""
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "",
-          names: int = 1, title: str = "") -> str:
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "", names: int = 1) -> str:
     """An HTML table; cells are text (escaped), ``(text, css)`` pairs for a styled cell, or ``Raw`` markup; the
     first ``names`` columns are left-aligned names."""
     head = "".join(f'<th class="name">{esc(h)}</th>' if i < names else f"<th>{esc(h)}</th>"
@@ -157,8 +156,7 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]], caption: str = "
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = (f'<caption style="caption-side:top;text-align:left;white-space:nowrap">{esc(caption)}</caption>'
            if caption else "")
-    tip = f' title="{esc(title)}"' if title else ""
-    return f'<table class="ln"{tip}>{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return f'<table class="ln">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def more(n: int, limit: int, what: str) -> str:

@@ -43,6 +43,18 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     return [k * step for k in range(start, int(math.floor(hi / step + 1e-9)) + 1)]
 
 
+def spans_decade(values: np.ndarray) -> bool:
+    """True when every value is > 0 and the largest is more than ten times the smallest: draw on a log scale.
+
+    >>> spans_decade(np.array([0.05, 1.0])), spans_decade(np.array([0.5, 1.0])), spans_decade(np.array([0.0, 1.0]))
+    (True, False, False)
+    """
+    if not values.size:
+        return False
+    lo, hi = float(values.min()), float(values.max())
+    return lo > 0 and hi / lo > 10
+
+
 def _thin(values: np.ndarray, limit: int = 600) -> np.ndarray:
     """Indices of at most ``limit`` points spread over ``values`` (the last one kept)."""
     n = len(values)
@@ -71,7 +83,7 @@ def line_chart(series: Mapping[str, Sequence[float]], *, title: str = "", ylabel
         parts.append(el("text", "nothing to draw yet", x=left + 8, y=top + ph / 2, fill=MUTED))
         return svg(width, height, *parts, label=title)
     if log is None:
-        log = bool(finite.min() > 0 and finite.max() / finite.min() > 10)
+        log = spans_decade(finite)
     lo, hi = float(finite.min()), float(finite.max())
     if log:
         lo, hi = math.log10(lo), math.log10(hi)

@@ -28,13 +28,12 @@ The builder is NumPy-only until it runs: ``onnx`` is imported when a :class:`Gra
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from ..activations import Activation
+from ..activations import EXP_MAX, Activation
 from .extras import require
 
 __all__ = ["ACTIVATION_EXPORTS", "GraphBuilder", "export_activation"]
@@ -102,9 +101,6 @@ class GraphBuilder:
 
 
 # --------------------------------------------------------------------------------------- the activations
-#: itemsize -> the largest exponent sigmoid passes to exp, as lucidnet's Sigmoid (e^t is finite below it)
-_EXP_BOUND = {8: 708.0, 4: 88.0}
-
 # each: (graph, net, activation, where) -> the name of o; ``where`` prefixes the names ("layers.0")
 Emitter = Callable[[GraphBuilder, str, Any, str], str]
 
@@ -114,9 +110,9 @@ def _identity(g: GraphBuilder, net: str, act: Any, where: str) -> str:
 
 
 def _sigmoid(g: GraphBuilder, net: str, act: Any, where: str, out: str = "o") -> str:
-    # lucidnet's stable form 1/(1 + e^min(−net, B)), B = 708 (float64) or 88 (float32), as activations.Sigmoid:
+    # lucidnet's stable form 1/(1 + e^min(−net, B)), B = activations.EXP_MAX: 708 (float64) or 88 (float32):
     # ONNX Runtime's Sigmoid kernel is a rational approximation whose float32 tail (o < 1e-7) is off by 100 %
-    t = g.op("Min", [g.op("Neg", [net], f"{where}.neg_net"), g.scalar(_EXP_BOUND[g.dtype.itemsize])], f"{where}.t")
+    t = g.op("Min", [g.op("Neg", [net], f"{where}.neg_net"), g.scalar(float(EXP_MAX[g.dtype]))], f"{where}.t")
     one_plus = g.op("Add", [g.op("Exp", [t], f"{where}.exp_t"), g.scalar(1.0)], f"{where}.one_plus_exp_t")
     return g.op("Reciprocal", [one_plus], f"{where}.{out}")
 
@@ -155,10 +151,11 @@ def _silu(g: GraphBuilder, net: str, act: Any, where: str) -> str:
 
 
 def _gelu(g: GraphBuilder, net: str, act: Any, where: str) -> str:
-    # lucidnet's GELU: ½·net·(1 + tanh u), u = √(2/π)·(net + 0.044715·net³), PyTorch's approximate="tanh"
+    # lucidnet's GELU: ½·net·(1 + tanh u), u = C·(net + A·net³), C = √(2/π), A = 0.044715 (GELU.C, GELU.A),
+    # PyTorch's approximate="tanh"
     cube = g.op("Mul", [g.op("Mul", [net, net], f"{where}.net2"), net], f"{where}.net3")
-    inner = g.op("Add", [net, g.op("Mul", [cube, g.scalar(0.044715)], f"{where}.a_net3")], f"{where}.inner")
-    t = g.op("Tanh", [g.op("Mul", [inner, g.scalar(math.sqrt(2.0 / math.pi))], f"{where}.u")], f"{where}.tanh")
+    inner = g.op("Add", [net, g.op("Mul", [cube, g.scalar(act.A)], f"{where}.a_net3")], f"{where}.inner")
+    t = g.op("Tanh", [g.op("Mul", [inner, g.scalar(act.C)], f"{where}.u")], f"{where}.tanh")
     half_net = g.op("Mul", [net, g.scalar(0.5)], f"{where}.half_net")
     return g.op("Mul", [half_net, g.op("Add", [t, g.scalar(1.0)], f"{where}.one_plus_tanh")], f"{where}.o")
 

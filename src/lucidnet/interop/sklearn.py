@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..data.preprocessing import Standardizer
+from ..heads import head_for
 from ..io import ModelBundle, Preprocessing
 from ..layers import Dense
 from ..network import Network
@@ -63,8 +64,9 @@ def _scaler(scaler: Any, n_in: int) -> Standardizer | None:
     return s
 
 
-def _mlp_network(est: Any) -> Network:
-    """A Network holding copies of an MLP's coefs_ and intercepts_."""
+def _mlp_network(est: Any, task: str, n: int) -> Network:
+    """A Network holding copies of an MLP's coefs_ and intercepts_, with the loss of
+    :func:`~lucidnet.heads.head_for` for ``task`` (``n`` classes, labels or outputs) and its output activation."""
     from ..sklearn import SKLEARN_ACTIVATIONS  # scikit-learn's activation names → lucidnet's
 
     def name(sk: str) -> str:
@@ -76,11 +78,8 @@ def _mlp_network(est: Any) -> Network:
     last = len(est.coefs_) - 1
     layers = [Dense(W.shape[0], W.shape[1], activation=name(est.out_activation_ if i == last else est.activation),
                     init=W, bias_init=b) for i, (W, b) in enumerate(zip(est.coefs_, est.intercepts_))]
-    if est.out_activation_ == "softmax":
-        loss = "cross_entropy"
-    else:
-        loss = "bce" if est.out_activation_ == "logistic" else "mse"
-    return Network(layers, loss=loss, dtype=est.coefs_[0].dtype)
+    head = head_for(task, n, activation=layers[-1].activation)  # logistic: bce, softmax: cross_entropy, else mse
+    return Network(layers, loss=head.loss.name, dtype=est.coefs_[0].dtype)
 
 
 def _copy(net: Network) -> Network:
@@ -127,13 +126,17 @@ def from_sklearn(estimator: Any, *, feature_names: list[str] | None = None,
     except NotFittedError:
         raise ValueError(f"from_sklearn: this {type(model).__name__} is not fitted yet: call fit first") from None
     is_mlp = isinstance(model, (MLPClassifier, MLPRegressor))
-    net = _mlp_network(model) if is_mlp else _copy(model.network_)
     classifier = isinstance(model, (MLPClassifier, NeuralNetClassifier))
     if classifier:
         multilabel = (model.out_activation_ == "logistic" and model.n_outputs_ > 1) if is_mlp else model.multilabel_
         classes = None if multilabel else [_label(c) for c in model.classes_]
     else:
-        classes = None
+        multilabel, classes = False, None
+    if is_mlp:  # one logistic unit is a binary head, even when fitted on one class (the size check below says so)
+        task = "multilabel" if multilabel else "classification" if classifier else "regression"
+        net = _mlp_network(model, task, model.n_outputs_ if classes is None else max(len(classes), 2))
+    else:
+        net = _copy(model.network_)
     names = feature_names if feature_names is not None else getattr(estimator, "feature_names_in_", None)
     pre = Preprocessing(task="classification" if classifier else "regression",
                         feature_names=None if names is None else [str(n) for n in names], target_name=target_name,

@@ -90,7 +90,8 @@ TORCH_MODULES: dict[str, Callable[[Any, Any], Any]] = {
     "maxout": lambda nn, act: _maxout_class()(act.k),
 }
 
-_DTYPES = {"float64": "float64", "float32": "float32"}
+#: the float dtypes both sides hold, by the name numpy and torch share
+_DTYPES = ("float64", "float32")
 
 
 def to_torch(net: Network) -> Any:
@@ -112,7 +113,7 @@ def to_torch(net: Network) -> Any:
     torch = _torch()
     if not isinstance(net, Network):
         raise TypeError(f"to_torch takes a lucidnet Network, got {type(net).__name__}")
-    dtype = getattr(torch, _DTYPES[str(net.dtype)])
+    dtype = getattr(torch, str(net.dtype))  # a Network is float64 or float32: torch.float64 / torch.float32
     modules: list[Any] = []
     for layer in net.layers:
         if isinstance(layer, Dropout):
@@ -180,7 +181,7 @@ def _dense(linear: Any, act: Activation | None) -> Dense:
         raise ValueError(f"{linear!r} has {W.shape[1]} outputs, not a multiple of maxout's k = {act.k}")
     b = None if linear.bias is None else linear.bias.detach().cpu().numpy()
     return Dense(W.shape[0], W.shape[1] // act.k, activation=act, bias=b is not None, init=W,
-                 bias_init=b if b is not None else None)
+                 bias_init=b)
 
 
 def from_torch(module: Any, loss: Any = "mse", seed: int | None = None) -> Network:

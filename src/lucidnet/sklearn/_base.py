@@ -31,15 +31,15 @@ from ._stopping import Stopping
 
 #: scikit-learn's activation names → lucidnet's (lucidnet's own names pass through unchanged).
 SKLEARN_ACTIVATIONS = {"logistic": "sigmoid", "tanh": "tanh", "relu": "relu", "identity": "identity"}
-#: lucidnet's output activation names → the names of MLP's ``out_activation_``
-SKLEARN_OUT_NAMES = {"sigmoid": "logistic"}
+#: lucidnet's output activation names → the names of MLP's ``out_activation_``: the renames above, reversed
+SKLEARN_OUT_NAMES = {ours: theirs for theirs, ours in SKLEARN_ACTIVATIONS.items() if ours != theirs}
 
 # warnings from _after_epochs point at the user's fit call: _after_epochs ← _fit_loop ← _fit ← fit (← the
 # callback wrapper of scikit-learn >= 1.9) ← the caller
 _USER_LEVEL = 6 if HAS_CALLBACKS else 5
 
-#: solver name → builder of the optimizer from the estimator's parameters (no "lbfgs": lucidnet trains by
-#: stochastic gradient steps only).
+#: the solvers (``_make_optimizer`` builds each one's optimizer from the estimator's parameters); no "lbfgs":
+#: lucidnet trains by stochastic gradient steps only.
 SOLVERS = ("sgd", "adam", "rmsprop", "adagrad")
 
 class BaseNeuralNet(CallbackSupportMixin, BaseEstimator):

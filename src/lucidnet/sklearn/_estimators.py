@@ -309,13 +309,10 @@ class NeuralNetClassifier(ClassifierMixin, BaseNeuralNet):
         return self.classes_[np.argmax(p, axis=1)]
 
     def _score_network(self, net: Any, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> float:
-        o = net.predict(X)
         if self._multilabel:
-            pred = (o > 0.5).astype(int)
-        elif o.shape[1] == 1:
-            pred = self.classes_[(o[:, 0] > 0.5).astype(int)]
+            pred = (net.predict(X) > 0.5).astype(int)
         else:
-            pred = self.classes_[np.argmax(o, axis=1)]
+            pred = self.classes_[net.predict_classes(X)]  # o > 0.5 for one unit, else argmax
         return accuracy_score(y, pred, sample_weight=w)
 
 
