@@ -512,6 +512,15 @@ def test_lucidnet_playground_without_the_web_extra_says_which_to_install(monkeyp
     )
 
 
+def test_run_playground_without_the_web_extra_says_which_is_missing(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    args = configure_playground_parser(ArgumentParser()).parse_args(["--no-browser"])
+    assert run_playground(args) == 2
+    assert capsys.readouterr().err == (
+        "error: the playground needs starlette and uvicorn (uvicorn is missing): pip install 'lucidnet[web]'\n"
+    )
+
+
 def test_run_playground_serves_until_ctrl_c():
     code = (
         "import argparse; from lucidnet.playground import configure_playground_parser, run_playground; "
