@@ -40,7 +40,6 @@ class Training:
     task_hint: str | None
     split: Split
     inputs: Inputs | None = None
-    roles: Roles | None = None
     summary: list[str] = field(default_factory=list)
 
 
@@ -88,7 +87,7 @@ def _csv_training(opts: dict[str, Any], notes: list[str]) -> Training:
     inputs, summary = Inputs.fit(columns, roles.features, parts.train, opts["missing"])
     X, _ = inputs.transform(columns)
     table = Table(X, y, inputs.feature_names, roles.target, columns.source, id_name=roles.id)
-    return Training(table, None, parts, inputs, roles, [_inputs_line(columns, roles, inputs), *summary])
+    return Training(table, None, parts, inputs, [_inputs_line(columns, roles, inputs), *summary])
 
 
 def _inputs_line(columns: Columns, roles: Roles, inputs: Inputs) -> str:
@@ -128,26 +127,24 @@ class Prepared:
     head: Head
 
 
-def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: list[str],
-            training: Training | None = None) -> Prepared:
+def prepare(training: Training, opts: dict[str, Any], notes: list[str]) -> Prepared:
     """Fit the standardizer and label encoding on the training rows, encode the targets for the head."""
+    table = training.table
     assert table.y is not None
     X, y = table.X, np.asarray(table.y)
-    task, note = infer_task(y, opts["task"], task_hint)
+    task, note = infer_task(y, opts["task"], training.task_hint)
     if note:
         notes.append(note)
     n = len(X)
-    parts = training.split if training is not None else split(n, opts, notes)
-    tr, va = parts.train, parts.val
+    tr, va = training.split.train, training.split.val
     if task == "regression" and (y.dtype == object or y.dtype.kind in "US"):
         raise CliError(f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, not values; "
                        "drop --task regression or pick another --target")
-    inputs = training.inputs if training is not None else None
     out_act, loss = opts["output_activation"], opts["loss"]
     try:
         pre = fit_preprocessing(X, y, task, tr, standardize=opts["standardize"],
                                 feature_names=list(table.feature_names), target_name=table.target_name,
-                                inputs=inputs, id_name=table.id_name if training is not None else None)
+                                inputs=training.inputs, id_name=table.id_name)
         if task == "classification" and y.ndim == 1:
             assert pre.classes is not None
             head = head_for("classification", len(pre.classes), out_act, loss)

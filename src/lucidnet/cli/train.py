@@ -108,7 +108,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if resume is not None and stopped_early(resume, opts):
         return finish_stopped_run(resume, Path(args.resume), opts, out)
     training = load_training(opts, notes)
-    prep = prepare(training.table, opts, training.task_hint, notes, training)
+    prep = prepare(training, opts, notes)
     if resume is not None:
         run = _Run(opts, training, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
                    resume.bundle.history)
