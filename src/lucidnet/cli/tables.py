@@ -13,7 +13,7 @@ from ..data import Columns, Inputs, Table, assign_roles, datasets, read_columns,
 from ..data.preprocessing import Preprocessing, fit_preprocessing
 from ..data.read import is_array_file
 from ..data.roles import Roles, rows_with_target
-from ..data.tasks import infer_task, split_rows
+from ..data.tasks import held_count, infer_task, split_rows
 from ..heads import Head, head_for
 from ..interop.onnx_read import load_any
 from ..io import ModelBundle, ModelFileError
@@ -101,12 +101,12 @@ def _inputs_line(columns: Columns, roles: Roles, inputs: Inputs) -> str:
 
 def split(n: int, opts: dict[str, Any], notes: list[str]) -> Split:
     """The seeded test rows (``--test-split``), then validation rows (``--validation-split``) of the rest."""
-    n_test = round(n * opts["test_split"])
+    n_test = held_count(n, opts["test_split"])
     if opts["test_split"] and (n_test < 1 or n - n_test < 2):
         notes.append(f"{n} samples are too few for a test split: none held out")
         n_test = 0
     kept, test = split_rows(n, n_test, opts["seed"], stream=2) if n_test else (np.arange(n), np.arange(0))
-    n_val = round(len(kept) * opts["validation_split"])
+    n_val = held_count(len(kept), opts["validation_split"])
     if opts["validation_split"] and (n_val < 1 or len(kept) - n_val < 1):
         notes.append(f"{len(kept)} samples are too few for a validation split: training on all of them")
         n_val = 0

@@ -116,6 +116,12 @@ class PlaygroundConfig:
     problem: str = "auto"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def test_fraction(self) -> float:
+        """The share of the rows held out as test rows, 1 − train_ratio/100 to four places: the page's split and
+        the exported TOML's ``validation_split`` (:func:`lucidnet.playground.data.held_out`)."""
+        return round(1 - self.train_ratio / 100, 4)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("extra")
