@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..data import Columns, Inputs, Table, assign_roles, datasets, read_columns, read_for_model, read_table
-from ..data.preprocessing import Preprocessing, fit_preprocessing
+from ..data.preprocessing import Preprocessing, TextTargetError, fit_preprocessing
 from ..data.read import is_array_file
 from ..data.roles import Roles, rows_with_target
 from ..data.tasks import held_count, infer_task, split_rows
@@ -137,9 +137,6 @@ def prepare(training: Training, opts: dict[str, Any], notes: list[str]) -> Prepa
         notes.append(note)
     n = len(X)
     tr, va = training.split.train, training.split.val
-    if task == "regression" and (y.dtype == object or y.dtype.kind in "US"):
-        raise CliError(f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, not values; "
-                       "drop --task regression or pick another --target")
     out_act, loss = opts["output_activation"], opts["loss"]
     try:
         pre = fit_preprocessing(X, y, task, tr, standardize=opts["standardize"],
@@ -156,6 +153,8 @@ def prepare(training: Training, opts: dict[str, Any], notes: list[str]) -> Prepa
             yv = y.astype(np.float64).reshape(n, -1)
             head = head_for("regression", yv.shape[1], out_act, loss)
             targets = head.encode(pre.encode_y(yv))
+    except TextTargetError as exc:
+        raise CliError(f"{exc}, not values; drop --task regression or pick another --target") from None
     except ValueError as exc:
         raise CliError(str(exc)) from None
     try:

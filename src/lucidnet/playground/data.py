@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from lucidnet.data import DataError, Inputs, NumberColumn, Preprocessing, assign_roles
-from lucidnet.data.preprocessing import fit_preprocessing
+from lucidnet.data.preprocessing import TextTargetError, fit_preprocessing
 from lucidnet.data.roles import rows_with_target
 from lucidnet.data.tasks import held_count, infer_task, split_rows
 from lucidnet.playground.config import Limits, PlaygroundConfig, PlaygroundError
@@ -159,6 +159,8 @@ def upload_points(config: PlaygroundConfig, upload: Upload, limits: Limits | Non
         problem, task_note = _problem(config, y)
         pre = fit_preprocessing(X, y, problem, tr, feature_names=inputs.feature_names, target_name=config.target,
                                 inputs=inputs, id_name=roles.id)
+    except TextTargetError as e:
+        raise PlaygroundError(f"{e}; choose Problem: classification or another target") from None
     except DataError as e:
         raise PlaygroundError(str(e)) from None
     classes, t = _targets(config.target, problem, pre, y)
@@ -221,9 +223,6 @@ def chosen_columns(config: PlaygroundConfig, upload: Upload) -> tuple[list[str],
 def _problem(config: PlaygroundConfig, y: np.ndarray) -> tuple[str, list[str]]:
     """The task (``config.problem`` or :func:`~lucidnet.data.tasks.infer_task`) and a note when whole numbers
     were taken for classes."""
-    if config.problem == "regression" and y.dtype == object:
-        raise PlaygroundError(f"the target {config.target!r} holds text ({y[0]!r}): it can only be classes; choose "
-                              "Problem: classification or another target")
     if config.problem != "auto":
         return config.problem, []
     problem, note = infer_task(y)
