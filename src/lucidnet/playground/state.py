@@ -80,10 +80,6 @@ class Playground:
             "previews": previews(),
         }
 
-    def add_upload(self, raw: bytes, filename: str = "") -> dict[str, Any]:
-        """Parse and keep a CSV file (:meth:`parse_upload` then :meth:`keep_upload`)."""
-        return self.keep_upload(self.parse_upload(raw, filename))
-
     def parse_upload(self, raw: bytes, filename: str = "") -> Upload:
         """Read a CSV file with lucidnet's reader (the slow part, run in a worker thread by the server; changes
         no state)."""
