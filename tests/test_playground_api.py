@@ -575,3 +575,13 @@ def test_the_best_epoch_is_that_of_the_lowest_test_loss_and_the_frame_shows_the_
     frame = s.advance()  # three epochs in one frame: the best can be any of them
     assert frame["epoch"] == 9 and frame["test_loss"] == s.network.loss(s.X_test, s.y_test, penalty=False)
     assert frame["best_test_loss"] <= min(losses) and 1 <= frame["best_epoch"] <= 9
+
+
+def test_the_page_offers_and_accepts_the_registry_optimizers(client):
+    from lucidnet.optimizers import OPTIMIZERS
+    from lucidnet.playground.config import PlaygroundError, parse_config
+
+    assert client.get("/api/options").json()["optimizers"] == list(OPTIMIZERS) == ["sgd", "adam", "rmsprop", "adagrad"]
+    assert [parse_config({"optimizer": name}).optimizer for name in OPTIMIZERS] == list(OPTIMIZERS)
+    with pytest.raises(PlaygroundError, match=r"^unknown optimizer 'lbfgs'; valid: sgd, adam, rmsprop, adagrad$"):
+        parse_config({"optimizer": "lbfgs"})
