@@ -265,3 +265,21 @@ def test_fit_preprocessing_fits_on_the_training_rows_and_orders_the_classes():
     assert class_labels(np.array([1, "a", 0], dtype=object)) == [0, 1, "a"]  # by type first, then in order
     with pytest.raises(DataError, match="the target 'y' has one class only \\('a'\\); need two or more"):
         class_labels(np.array(["a", "a"], dtype=object), "y")
+
+
+def test_fit_preprocessing_refuses_a_text_target_for_values_and_the_front_ends_add_their_hint(tmp_path, monkeypatch,
+                                                                                              capsys):
+    from lucidnet import cli
+    from lucidnet.data.preprocessing import TextTargetError, fit_preprocessing
+
+    X = np.zeros((3, 1))
+    with pytest.raises(TextTargetError, match=r"^the target 'y' holds text \('a'\): it can only be classes$"):
+        fit_preprocessing(X, np.array(["a", "b", "a"], dtype=object), "regression", np.arange(3), target_name="y")
+    with pytest.raises(TextTargetError, match=r"^the target 'y' holds text \("):  # a NumPy string array too
+        fit_preprocessing(X, np.array(["a", "b", "a"]), "regression", np.arange(3), target_name="y")
+    assert issubclass(TextTargetError, DataError)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_text("a,b,kind\n1,2,x\n3,4,y\n5,6,x\n7,1,y\n")
+    assert cli.main(["train", "--data", "t.csv", "--task", "regression", "--quiet"]) == 2
+    assert capsys.readouterr().err == ("lucidnet: error: the target 'kind' holds text ('x'): it can only be classes, "
+                                       "not values; drop --task regression or pick another --target\n")

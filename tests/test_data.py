@@ -249,3 +249,22 @@ def test_dataframe_if_pandas(tmp_path):
     t = from_dataframe(df)
     np.testing.assert_array_equal(t.X, [[1, 3], [2, 4]])
     assert t.y.tolist() == ["u", "v"]
+
+
+def test_held_out_rows_are_counted_once_and_the_front_ends_differ_only_on_tiny_tables():
+    from lucidnet.cli.tables import split
+    from lucidnet.data.tasks import held_count
+    from lucidnet.playground.config import PlaygroundConfig
+    from lucidnet.playground.data import held_out
+
+    assert [held_count(n, 0.5) for n in (1, 2, 3, 5, 7)] == [0, 1, 2, 2, 4]  # halves go to the even count
+    for n in range(2, 40):
+        for ratio in range(10, 100, 10):
+            fraction = PlaygroundConfig(train_ratio=ratio).test_fraction
+            notes: list[str] = []
+            cli = split(n, {"test_split": 0.0, "validation_split": fraction, "seed": 4}, notes)
+            train, test = held_out(n, fraction, 4)
+            if notes:  # the CLI holds out none, with a note; the page keeps one row on each side
+                assert len(cli.val) == 0 and len(test) == min(max(held_count(n, fraction), 1), n - 1)
+            else:  # the same rows: the page's test rows are lucidnet train's validation rows
+                assert (cli.train.tolist(), cli.val.tolist()) == (train.tolist(), test.tolist())

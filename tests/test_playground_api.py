@@ -512,6 +512,15 @@ def test_lucidnet_playground_without_the_web_extra_says_which_to_install(monkeyp
     )
 
 
+def test_run_playground_without_the_web_extra_says_which_is_missing(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    args = configure_playground_parser(ArgumentParser()).parse_args(["--no-browser"])
+    assert run_playground(args) == 2
+    assert capsys.readouterr().err == (
+        "error: the playground needs starlette and uvicorn (uvicorn is missing): pip install 'lucidnet[web]'\n"
+    )
+
+
 def test_run_playground_serves_until_ctrl_c():
     code = (
         "import argparse; from lucidnet.playground import configure_playground_parser, run_playground; "
@@ -547,3 +556,32 @@ def test_frames_cut_at_any_epoch_give_the_same_run(monkeypatch):
     assert a.advance(2)["epoch"] == 3 and b.advance(3)["epoch"] == 3
     for wa, wb in zip(a.network.get_weights(), b.network.get_weights()):
         np.testing.assert_array_equal(wa, wb)
+
+
+def test_the_best_epoch_is_that_of_the_lowest_test_loss_and_the_frame_shows_the_weights_test_loss():
+    from lucidnet.playground.config import parse_config
+    from lucidnet.playground.data import builtin_points
+    from lucidnet.playground.session import Session
+
+    cfg = parse_config({**SPIRAL, "epochs_per_frame": 3, "lr": 0.3})
+    s = Session(cfg, builtin_points(cfg))
+    losses = []
+    for _ in range(6):  # one epoch a step, so the history has every epoch's test loss
+        frame = s.advance(1)
+        assert frame["test_loss"] == s.network.loss(s.X_test, s.y_test, penalty=False)
+        losses.append(frame["test_loss"])
+    best = int(np.argmin(losses))
+    assert (frame["best_epoch"], frame["best_test_loss"]) == (best + 1, losses[best]) == (s.best_epoch, s.best.best)
+    frame = s.advance()  # three epochs in one frame: the best can be any of them
+    assert frame["epoch"] == 9 and frame["test_loss"] == s.network.loss(s.X_test, s.y_test, penalty=False)
+    assert frame["best_test_loss"] <= min(losses) and 1 <= frame["best_epoch"] <= 9
+
+
+def test_the_page_offers_and_accepts_the_registry_optimizers(client):
+    from lucidnet.optimizers import OPTIMIZERS
+    from lucidnet.playground.config import PlaygroundError, parse_config
+
+    assert client.get("/api/options").json()["optimizers"] == list(OPTIMIZERS) == ["sgd", "adam", "rmsprop", "adagrad"]
+    assert [parse_config({"optimizer": name}).optimizer for name in OPTIMIZERS] == list(OPTIMIZERS)
+    with pytest.raises(PlaygroundError, match=r"^unknown optimizer 'lbfgs'; valid: sgd, adam, rmsprop, adagrad$"):
+        parse_config({"optimizer": "lbfgs"})

@@ -218,6 +218,8 @@ def test_columns_the_reader_finds_wrong_are_named_at_upload_or_at_training(clien
     r = client.post("/api/train", json={"dataset": "upload", "upload": up["upload"], "inputs": ["a", "b"],
                                         "target": "y", "problem": "regression"})
     assert r.status_code == 400 and "holds text ('x'): it can only be classes" in r.json()["error"]
+    assert r.json()["error"] == ("the target 'y' holds text ('x'): it can only be classes; choose Problem: "
+                                 "classification or another target")
 
 
 def test_too_many_network_inputs_are_refused_before_they_are_made():

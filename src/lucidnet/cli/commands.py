@@ -66,7 +66,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
                     seed=args.seed, validation_split=0.0)  # fmt: skip
         _validate(opts)
         training = load_training(opts, [])
-        prep = prepare(training.table, opts, training.task_hint, [], training)
+        prep = prepare(training, opts, [])
         net = network_for(training.table, opts, prep)
         X, y = prep.X, prep.y
     else:

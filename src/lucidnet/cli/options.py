@@ -55,6 +55,12 @@ TRAIN_DEFAULTS: dict[str, Any] = {
 }
 
 
+def saved_options(opts: dict[str, Any]) -> dict[str, Any]:
+    """The ``options`` a model file of ``lucidnet train`` keeps: ``{"train": …}``, every option of
+    :data:`TRAIN_DEFAULTS` as the run had it."""
+    return {"train": {k: opts[k] for k in TRAIN_DEFAULTS}}
+
+
 def _check_name(kind: str, name: str, registry: dict[str, Any]) -> str:
     if name not in registry:
         raise CliError(str(unknown_name(kind, name, registry)))

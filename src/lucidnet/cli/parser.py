@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Callable
 from typing import Any, NoReturn
 
-from ..playground import configure_playground_parser, run_playground  # the standard library only
+from ..playground.cli import configure_playground_parser, serve_playground  # the standard library only
+from ..playground.web import INSTALL_HINT, require_web
 from .commands import cmd_datasets, cmd_export, cmd_gradcheck, cmd_plot
 from .evaluate import cmd_evaluate
 from .explain import configure_explain_parser, run_explain
@@ -47,23 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     pg = sub.add_parser("playground", parents=[common],
                         help="the web playground: watch a network learn (needs lucidnet[web])")
     configure_playground_parser(pg)
-    pg.set_defaults(func=_needs_extra("playground", "web", ("starlette", "uvicorn"), run_playground))
+    pg.set_defaults(func=_playground)
     return parser
 
 
-def _needs_extra(command: str, extra: str, modules: tuple[str, ...], run: Callable[[argparse.Namespace], int]
-                 ) -> Callable[[argparse.Namespace], int]:
-    """``run``, after checking that the optional packages it needs import (else: which extra to install)."""
-    def checked(args: argparse.Namespace) -> int:
-        for module in modules:
-            try:
-                importlib.import_module(module)
-            except ImportError:
-                raise CliError(f"lucidnet {command} needs {module}, which is not installed: install lucidnet[{extra}] "
-                               f"(pip install 'lucidnet[{extra}]')") from None
-        return run(args)
-
-    return checked
+def _playground(args: argparse.Namespace) -> int:
+    """``lucidnet playground``: the web extra's one check (:func:`~lucidnet.playground.web.require_web`), worded
+    as the CLI's errors are, then the server."""
+    try:
+        require_web()
+    except ImportError as exc:
+        raise CliError(f"lucidnet playground needs {exc.name}, which is not installed: install lucidnet[web] "
+                       f"({INSTALL_HINT})") from None
+    return serve_playground(args)
 
 
 # ------------------------------------------------------------------------------------------------ train

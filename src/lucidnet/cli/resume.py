@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..io import Checkpoint, ModelFileError, save_model
-from .options import TRAIN_DEFAULTS, _parse_layers, _validate
+from .options import TRAIN_DEFAULTS, _validate, saved_options
 from .status import EXIT_OK, CliError
 
 __all__ = ["checkpoint_options", "default_out", "finish_stopped_run", "resumed_options", "stopped_early"]
@@ -86,8 +86,7 @@ def _stored(ck_path: Path, ck: Checkpoint) -> dict[str, Any]:
     if "keep" not in train:  # lucidnet 0.1 saved the last epoch, or early stopping's best
         base["keep"] = "best" if train.get("early_stopping") else "last"
     try:
-        _validate(dict(base))
-        _parse_layers(base["layers"])
+        _validate(dict(base))  # --layers included
     except CliError as exc:
         raise ModelFileError(f"{ck_path}: corrupted checkpoint: its stored option {exc}") from None
     return base
@@ -172,8 +171,7 @@ def finish_stopped_run(ck: Checkpoint, ck_path: Path, opts: dict[str, Any], out:
     if state.get("best_weights") is not None:
         net.set_weights(state["best_weights"])
     history = {**(ck.bundle.history or {}), "best_epoch": state.get("best_epoch"), "stopped_early": True}
-    options = {"train": {k: opts[k] for k in TRAIN_DEFAULTS}}
-    save_model(net, out, preprocessing=ck.bundle.preprocessing, history=history, options=options)
+    save_model(net, out, preprocessing=ck.bundle.preprocessing, history=history, options=saved_options(opts))
     best = state.get("best_epoch")
     print(f"{ck_path} had already stopped early after {ck.epoch} epochs (no better loss for "
           f"{opts['early_stopping']} epochs): nothing left to train")  # fmt: skip

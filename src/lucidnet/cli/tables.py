@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from ..data import Columns, Inputs, Table, assign_roles, datasets, read_columns, read_for_model, read_table
-from ..data.preprocessing import Preprocessing, fit_preprocessing
+from ..data.preprocessing import Preprocessing, TextTargetError, fit_preprocessing
 from ..data.read import is_array_file
 from ..data.roles import Roles, rows_with_target
-from ..data.tasks import infer_task, split_rows
+from ..data.tasks import held_count, infer_task, split_rows
 from ..heads import Head, head_for
 from ..interop.onnx_read import load_any
 from ..io import ModelBundle, ModelFileError
@@ -40,7 +40,6 @@ class Training:
     task_hint: str | None
     split: Split
     inputs: Inputs | None = None
-    roles: Roles | None = None
     summary: list[str] = field(default_factory=list)
 
 
@@ -85,7 +84,7 @@ def _csv_training(opts: dict[str, Any], notes: list[str]) -> Training:
     inputs, summary = Inputs.fit(columns, roles.features, parts.train, opts["missing"])
     X, _ = inputs.transform(columns)
     table = Table(X, y, inputs.feature_names, roles.target, columns.source, id_name=roles.id)
-    return Training(table, None, parts, inputs, roles, [_inputs_line(columns, roles, inputs), *summary])
+    return Training(table, None, parts, inputs, [_inputs_line(columns, roles, inputs), *summary])
 
 
 def _inputs_line(columns: Columns, roles: Roles, inputs: Inputs) -> str:
@@ -99,12 +98,12 @@ def _inputs_line(columns: Columns, roles: Roles, inputs: Inputs) -> str:
 
 def split(n: int, opts: dict[str, Any], notes: list[str]) -> Split:
     """The seeded test rows (``--test-split``), then validation rows (``--validation-split``) of the rest."""
-    n_test = round(n * opts["test_split"])
+    n_test = held_count(n, opts["test_split"])
     if opts["test_split"] and (n_test < 1 or n - n_test < 2):
         notes.append(f"{n} samples are too few for a test split: none held out")
         n_test = 0
     kept, test = split_rows(n, n_test, opts["seed"], stream=2) if n_test else (np.arange(n), np.arange(0))
-    n_val = round(len(kept) * opts["validation_split"])
+    n_val = held_count(len(kept), opts["validation_split"])
     if opts["validation_split"] and (n_val < 1 or len(kept) - n_val < 1):
         notes.append(f"{len(kept)} samples are too few for a validation split: training on all of them")
         n_val = 0
@@ -125,26 +124,21 @@ class Prepared:
     head: Head
 
 
-def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: list[str],
-            training: Training | None = None) -> Prepared:
+def prepare(training: Training, opts: dict[str, Any], notes: list[str]) -> Prepared:
     """Fit the standardizer and label encoding on the training rows, encode the targets for the head."""
+    table = training.table
     assert table.y is not None
     X, y = table.X, np.asarray(table.y)
-    task, note = infer_task(y, opts["task"], task_hint)
+    task, note = infer_task(y, opts["task"], training.task_hint)
     if note:
         notes.append(note)
     n = len(X)
-    parts = training.split if training is not None else split(n, opts, notes)
-    tr, va = parts.train, parts.val
-    if task == "regression" and (y.dtype == object or y.dtype.kind in "US"):
-        raise CliError(f"the target {table.target_name!r} holds text ({y[0]!r}): it can only be classes, not values; "
-                       "drop --task regression or pick another --target")
-    inputs = training.inputs if training is not None else None
+    tr, va = training.split.train, training.split.val
     out_act, loss = opts["output_activation"], opts["loss"]
     try:
         pre = fit_preprocessing(X, y, task, tr, standardize=opts["standardize"],
                                 feature_names=list(table.feature_names), target_name=table.target_name,
-                                inputs=inputs, id_name=table.id_name if training is not None else None)
+                                inputs=training.inputs, id_name=table.id_name)
         if task == "classification" and y.ndim == 1:
             assert pre.classes is not None
             head = head_for("classification", len(pre.classes), out_act, loss)
@@ -156,6 +150,8 @@ def prepare(table: Table, opts: dict[str, Any], task_hint: str | None, notes: li
             yv = y.astype(np.float64).reshape(n, -1)
             head = head_for("regression", yv.shape[1], out_act, loss)
             targets = head.encode(pre.encode_y(yv))
+    except TextTargetError as exc:
+        raise CliError(f"{exc}, not values; drop --task regression or pick another --target") from None
     except ValueError as exc:
         raise CliError(str(exc)) from None
     try:

@@ -28,7 +28,7 @@ from ..io import Checkpoint, load_checkpoint, save_checkpoint, save_model
 from ..network import Network
 from ..optimizers import Optimizer, get_optimizer
 from ..progress import progress_for
-from .options import TRAIN_DEFAULTS, _check_writable, _parse_layers, _train_options, _validate
+from .options import _check_writable, _parse_layers, _train_options, _validate, saved_options
 from .resume import checkpoint_options, finish_stopped_run, resumed_options, stopped_early
 from .status import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CliError, tell
 from .summary import train_summary
@@ -86,7 +86,7 @@ class _Run:
 
     @property
     def options(self) -> dict[str, Any]:
-        return {"train": {k: self.opts[k] for k in TRAIN_DEFAULTS}}
+        return saved_options(self.opts)
 
     def history(self, history: History) -> dict[str, Any]:
         return _merged_history(self.before, history)
@@ -108,7 +108,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if resume is not None and stopped_early(resume, opts):
         return finish_stopped_run(resume, Path(args.resume), opts, out)
     training = load_training(opts, notes)
-    prep = prepare(training.table, opts, training.task_hint, notes, training)
+    prep = prepare(training, opts, notes)
     if resume is not None:
         run = _Run(opts, training, prep, resume.bundle.network, _optimizer(resume), out, ck_path, resume.epoch,
                    resume.bundle.history)

@@ -28,7 +28,13 @@ from .columns import Columns
 from .encoding import Inputs
 from .roles import numeric_features
 
-__all__ = ["LabelEncoder", "Preprocessing", "Standardizer", "as_label", "class_labels", "fit_preprocessing", "one_hot"]
+__all__ = ["LabelEncoder", "Preprocessing", "Standardizer", "TextTargetError", "as_label", "class_labels",
+           "fit_preprocessing", "one_hot"]
+
+
+class TextTargetError(DataError):
+    """A target of text asked to be values (regression): it can only be classes. Each front end adds what to
+    change in its own words (an option, a control of the page)."""
 
 
 class Standardizer:
@@ -307,9 +313,13 @@ def fit_preprocessing(X: np.ndarray, y: np.ndarray, task: str, rows: np.ndarray,
 
     Raises
     ------
+    TextTargetError
+        A target of text (object or string dtype) for regression.
     DataError
         A target of classes with one class only.
     """
+    if task == "regression" and (y.dtype == object or y.dtype.kind in "US"):
+        raise TextTargetError(f"the target {target_name!r} holds text ({y[0]!r}): it can only be classes")
     pre = Preprocessing(task=task, feature_names=feature_names, target_name=target_name, inputs=inputs,
                         id_name=id_name)
     if standardize:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_INTEGER_CLASSES", "TASKS", "infer_task", "split_rows"]
+__all__ = ["MAX_INTEGER_CLASSES", "TASKS", "held_count", "infer_task", "split_rows"]
 
 #: the tasks a target can be
 TASKS = ("classification", "regression")
@@ -57,6 +57,17 @@ def infer_task(y: Any, task: str = "auto", known: str | None = None) -> tuple[st
         if k <= MAX_INTEGER_CLASSES:
             return "classification", f"target has {k} integer values: treated as classes (--task regression to change)"
     return "regression", None
+
+
+def held_count(n: int, fraction: float) -> int:
+    """How many of n rows a held-out ``fraction`` is: round(n · fraction), a half going to the even count as
+    Python rounds. ``lucidnet train`` counts its test and validation rows so, and the playground its test rows;
+    each decides what to do when the count leaves no row on one side.
+
+    >>> held_count(10, 0.2), held_count(5, 0.5), held_count(3, 0.1)
+    (2, 2, 0)
+    """
+    return round(n * fraction)
 
 
 def split_rows(n: int, n_held: int, seed: int, stream: int = 1) -> tuple[np.ndarray, np.ndarray]:

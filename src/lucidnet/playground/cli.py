@@ -42,6 +42,12 @@ def run_playground(args: argparse.Namespace) -> int:
     except ImportError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    return serve_playground(args)
+
+
+def serve_playground(args: argparse.Namespace) -> int:
+    """:func:`run_playground` once :func:`~lucidnet.playground.web.require_web` has passed (``lucidnet
+    playground`` checks it itself, to word the error as the other commands do)."""
     from lucidnet.playground.serve import listening_socket, make_server  # needs the web extra: import on use
     from lucidnet.playground.server import create_app
 

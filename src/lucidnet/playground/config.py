@@ -14,6 +14,7 @@ from typing import Any
 
 from lucidnet.activations import ACTIVATIONS
 from lucidnet.losses import LOSSES
+from lucidnet.optimizers import OPTIMIZERS
 from lucidnet.playground.features import validate_features
 
 UPLOAD = "upload"
@@ -116,6 +117,12 @@ class PlaygroundConfig:
     problem: str = "auto"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def test_fraction(self) -> float:
+        """The share of the rows held out as test rows, 1 − train_ratio/100 to four places: the page's split and
+        the exported TOML's ``validation_split`` (:func:`lucidnet.playground.data.held_out`)."""
+        return round(1 - self.train_ratio / 100, 4)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("extra")
@@ -146,12 +153,9 @@ def _choice(d: Mapping[str, Any], key: str, default: str, valid: tuple[str, ...]
     return str(value)
 
 
-def parse_config(
-    data: Any,
-    limits: Limits | None = None,
-    optimizers: tuple[str, ...] = ("sgd", "adam", "rmsprop", "adagrad"),
-) -> PlaygroundConfig:
+def parse_config(data: Any, limits: Limits | None = None) -> PlaygroundConfig:
     """Validate a JSON configuration object and fill in defaults; raises :class:`PlaygroundError` (400/413).
+    Names are those of the registries (``optimizer``: :data:`~lucidnet.optimizers.OPTIMIZERS`).
 
     >>> parse_config({"dataset": "spiral", "layers": [8, 8]}).activations
     ('tanh', 'tanh')
@@ -180,7 +184,7 @@ def parse_config(
         activations=_activations(data, len(layers)),
         output_activation=_output_activation(data),
         loss=_loss(data, problem),
-        optimizer=_choice(data, "optimizer", "sgd", optimizers),
+        optimizer=_choice(data, "optimizer", "sgd", tuple(OPTIMIZERS)),
         lr=_number(data, "lr", 0.03, 1e-6, 10),
         batch_size=_number(data, "batch_size", 10, 1, limits.max_points, integer=True),
         l1=_number(data, "l1", 0, 0, 1),

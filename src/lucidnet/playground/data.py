@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from lucidnet.data import DataError, Inputs, NumberColumn, Preprocessing, assign_roles
-from lucidnet.data.preprocessing import fit_preprocessing
+from lucidnet.data.preprocessing import TextTargetError, fit_preprocessing
 from lucidnet.data.roles import rows_with_target
-from lucidnet.data.tasks import infer_task, split_rows
+from lucidnet.data.tasks import held_count, infer_task, split_rows
 from lucidnet.playground.config import Limits, PlaygroundConfig, PlaygroundError
 from lucidnet.playground.features import feature_matrix
 from lucidnet.playground.uploads import Upload
@@ -99,10 +99,12 @@ class Points:
                 f"{len(self.input_names)} inputs)")
 
 
-def held_out(n: int, train_ratio: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def held_out(n: int, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(training rows, test rows) of n rows: :func:`~lucidnet.data.tasks.split_rows` holding out as many rows as
-    ``lucidnet train --validation-split`` does for 1 − ratio/100 (at least one of each)."""
-    n_test = min(max(round(n * round(1 - train_ratio / 100, 4)), 1), n - 1)
+    ``lucidnet train --validation-split fraction`` does (:func:`~lucidnet.data.tasks.held_count`), but at least
+    one of each: where the CLI would hold out none (with a note), the page still needs a test row and a training
+    row."""
+    n_test = min(max(held_count(n, fraction), 1), n - 1)
     return split_rows(n, n_test, seed)
 
 
@@ -120,7 +122,7 @@ def builtin_points(config: PlaygroundConfig) -> Points:
     m = float(np.abs(p).max()) * 1.05 if len(p) else 1.0
     m = m if math.isfinite(m) and m > 0 else 1.0
     y_scale = 1.0 if problem == "classification" else float(np.abs(y).max() or 1.0)
-    tr, te = held_out(len(p), config.train_ratio, config.seed)
+    tr, te = held_out(len(p), config.test_fraction, config.seed)
     target = ds.target_names[0] if ds.target_names else "y"
     features = Features(config.features)
     return Points(
@@ -148,7 +150,7 @@ def upload_points(config: PlaygroundConfig, upload: Upload, limits: Limits | Non
         if table.n_rows < 2:
             raise PlaygroundError(f"{table.source}: {table.n_rows} row with a {config.target!r} value; "
                                   "training and testing need at least 2")
-        tr, te = held_out(table.n_rows, config.train_ratio, config.seed)
+        tr, te = held_out(table.n_rows, config.test_fraction, config.seed)
         inputs, summary = Inputs.fit(table, roles.features, tr)
         if inputs.n_inputs > limits.max_inputs:
             raise PlaygroundError(f"these columns give {inputs.n_inputs} network inputs (a text column gives one "
@@ -157,6 +159,8 @@ def upload_points(config: PlaygroundConfig, upload: Upload, limits: Limits | Non
         problem, task_note = _problem(config, y)
         pre = fit_preprocessing(X, y, problem, tr, feature_names=inputs.feature_names, target_name=config.target,
                                 inputs=inputs, id_name=roles.id)
+    except TextTargetError as e:
+        raise PlaygroundError(f"{e}; choose Problem: classification or another target") from None
     except DataError as e:
         raise PlaygroundError(str(e)) from None
     classes, t = _targets(config.target, problem, pre, y)
@@ -219,9 +223,6 @@ def chosen_columns(config: PlaygroundConfig, upload: Upload) -> tuple[list[str],
 def _problem(config: PlaygroundConfig, y: np.ndarray) -> tuple[str, list[str]]:
     """The task (``config.problem`` or :func:`~lucidnet.data.tasks.infer_task`) and a note when whole numbers
     were taken for classes."""
-    if config.problem == "regression" and y.dtype == object:
-        raise PlaygroundError(f"the target {config.target!r} holds text ({y[0]!r}): it can only be classes; choose "
-                              "Problem: classification or another target")
     if config.problem != "auto":
         return config.problem, []
     problem, note = infer_task(y)

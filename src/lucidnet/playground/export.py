@@ -93,7 +93,7 @@ def to_toml(session: Session) -> str:
             "epochs": max(session.epoch, 1),
             "batch_size": c.batch_size,
             "seed": c.seed,
-            "validation_split": round(1 - c.train_ratio / 100, 4),
+            "validation_split": c.test_fraction,
             "early_stopping": False,
             "keep": "last",
             "standardize": p.upload,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lucidnet.callbacks import BestWeights, Callback, TrainState
+from lucidnet.callbacks import BestWeights
 from lucidnet.heads import Head, build_network, head_for
 from lucidnet.network import Network
 from lucidnet.optimizers import OPTIMIZERS
@@ -39,25 +39,12 @@ BATCH_WORK = 5000
 MAX_HISTORY = 10_000  # loss-curve points kept; beyond that every second one is dropped
 
 
-class TestLoss(Callback):
-    """Adds ``test_loss`` to each epoch's logs: E on the test rows without the l1/l2 terms, the test loss the page
-    shows, for :class:`~lucidnet.callbacks.BestWeights` to watch."""
-
-    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
-        self.X, self.y = X, y
-
-    def on_epoch_end(self, state: TrainState) -> None:
-        state.logs["test_loss"] = state.network.loss(self.X, self.y, penalty=False)
-
-    def __repr__(self) -> str:
-        return f"TestLoss({len(self.X)} test rows)"
-
-
 class Session:
     """A network training on 2-D points, stepped by the server and drawn by the page.
 
-    The weights of the epoch with the lowest test loss are kept by :class:`~lucidnet.callbacks.BestWeights` (the
-    page keeps training and shows the latest; the model export can take either).
+    The weights of the epoch with the lowest test loss are kept by :class:`~lucidnet.callbacks.BestWeights`, offered
+    each epoch's test loss after its one-epoch ``fit`` (the page keeps training and shows the latest; the model
+    export can take either).
 
     Thread-safe: ``advance``, ``reset``, ``trace`` and exports take the same lock, so a play stream and a
     step request never train at once.
@@ -88,7 +75,6 @@ class Session:
         self.n_out = self.head.n_out
         self.y_train = self.head.encode(points.y_train)
         self.y_test = self.head.encode(points.y_test)
-        self._test_loss = TestLoss(self.X_test, self.y_test)
         self.reset()
 
     # -- set-up -----------------------------------------------------------------------------------------
@@ -120,9 +106,14 @@ class Session:
             self.optimizer = self.build_optimizer()
             self.epoch = 0
             self.error = ""
-            self.best = BestWeights(monitor="test_loss", restore=False, across_fits=True)
-            self.best_epoch: int | None = None  # the epoch (1, 2, …) whose weights ``best`` keeps
+            self.best = BestWeights(monitor="test_loss", restore=False)
+            self._test: tuple[int, float, float | None] | None = None  # (epoch, E, accuracy) on the test rows
             self.history: dict[str, list[float]] = {"epoch": [], "train_loss": [], "test_loss": []}
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch (1, 2, …) whose weights ``best`` keeps; None before the first."""
+        return self.best.best_epoch
 
     # -- training ---------------------------------------------------------------------------------------
     def epoch_work(self) -> int:
@@ -149,7 +140,6 @@ class Session:
                 return
             if self.closed or (stop is not None and stop.is_set()):
                 return
-            best_before = self.best.best
             try:
                 with np.errstate(all="ignore"):  # a divergence is reported in the frame, not as warnings
                     self.network.fit(
@@ -160,9 +150,9 @@ class Session:
                         optimizer=self.optimizer,
                         shuffle=True,
                         seed=(c.seed * 1_000_003 + self.epoch) % 2**32,
-                        callbacks=[self._test_loss, self.best],
                     )
             except TrainingDivergedError:
+                self._test = None
                 self.error = (
                     f"training diverged at epoch {self.epoch + 1} (the loss is not finite); "
                     f"lower the learning rate (now {c.lr:g}) and press reset"
@@ -170,8 +160,10 @@ class Session:
                 self.playing = False
                 return
             self.epoch += 1
-            if self.best.best < best_before:  # this epoch is the best so far
-                self.best_epoch = self.epoch
+            with np.errstate(all="ignore"):
+                test_loss, test_acc, _ = self._data_loss(self.X_test, self.y_test)
+            self._test = (self.epoch, test_loss, test_acc)  # the frame's, unless the weights change first
+            self.best.offer(test_loss, self.epoch, self.network)
 
     def best_network(self) -> Network | None:
         """A copy of the network with the best epoch's weights; None before the first epoch."""
@@ -218,7 +210,10 @@ class Session:
     def _frame(self) -> dict[str, Any]:
         with np.errstate(all="ignore"):
             train_loss, train_acc, _ = self._data_loss(self.X_train, self.y_train)
-            test_loss, test_acc, _ = self._data_loss(self.X_test, self.y_test)
+            if self._test is not None and self._test[0] == self.epoch:
+                _, test_loss, test_acc = self._test
+            else:  # epoch 0, or the weights a divergence went back to
+                test_loss, test_acc, _ = self._data_loss(self.X_test, self.y_test)
         if not (np.isfinite(train_loss) and np.isfinite(test_loss)) and not self.error:
             self.error = (
                 f"training diverged at epoch {self.epoch} (the loss is not finite); lower the learning "

@@ -64,9 +64,6 @@ class Playground:
         self.uploads = UploadStore(limits.max_uploads, limits.max_upload_memory)
         self.ended: OrderedDict[str, str] = OrderedDict()
 
-    def optimizers(self) -> tuple[str, ...]:
-        return tuple(OPTIMIZERS)
-
     def options(self) -> dict[str, Any]:
         return {
             "datasets": [{"name": k, "label": v[1], "problem": v[0]} for k, v in builtin_datasets().items()],
@@ -74,15 +71,11 @@ class Playground:
             "activations": list(hidden_activations()),
             "losses": {task: list(losses_for(task)) for task in ("classification", "regression")},
             "output_activations": list(hidden_activations()),
-            "optimizers": list(self.optimizers()),
+            "optimizers": list(OPTIMIZERS),
             "limits": self.limits.to_dict(),
             "defaults": PlaygroundConfig().to_dict(),
             "previews": previews(),
         }
-
-    def add_upload(self, raw: bytes, filename: str = "") -> dict[str, Any]:
-        """Parse and keep a CSV file (:meth:`parse_upload` then :meth:`keep_upload`)."""
-        return self.keep_upload(self.parse_upload(raw, filename))
 
     def parse_upload(self, raw: bytes, filename: str = "") -> Upload:
         """Read a CSV file with lucidnet's reader (the slow part, run in a worker thread by the server; changes
@@ -134,7 +127,7 @@ class Playground:
 
     def configure(self, data: Any) -> tuple[PlaygroundConfig, Upload | None]:
         """The validated configuration and, for ``dataset: "upload"``, the upload it trains on (404 if gone)."""
-        config = parse_config(data, self.limits, self.optimizers())
+        config = parse_config(data, self.limits)
         if config.dataset != UPLOAD:
             return config, None
         upload = self.uploads.get(config.upload)

@@ -8,11 +8,12 @@ INSTALL_HINT = "pip install 'lucidnet[web]'"
 
 
 def require_web() -> None:
-    """Raise ImportError naming ``pip install 'lucidnet[web]'`` when starlette or uvicorn is missing."""
+    """Raise ImportError naming ``pip install 'lucidnet[web]'`` when starlette or uvicorn is missing; its ``name``
+    is the missing module (``lucidnet playground`` words its own message from it)."""
     for name in ("starlette", "uvicorn"):
         try:
             importlib.import_module(name)
         except ImportError:
             raise ImportError(
-                f"the playground needs starlette and uvicorn ({name} is missing): {INSTALL_HINT}"
+                f"the playground needs starlette and uvicorn ({name} is missing): {INSTALL_HINT}", name=name
             ) from None
