@@ -454,9 +454,8 @@ def test_best_weights_across_fits_keeps_watching():
 
 
 def test_val_loss_and_metrics_are_those_of_the_checked_path_bit_for_bit():
-    # fit prepares the data once and evaluates the epochs unchecked (net.evaluate, net.output), with the
-    # numbers it had when it called net.loss(*val) and net.forward on the prepared arrays: val_loss then
-    # scaled the weights to average 1 a second time, which for weights 1 … 20 moves some by an ulp
+    # fit prepares the data once and evaluates the epochs unchecked (net.evaluate, net.output): the numbers
+    # are net.loss and net.forward's on the user's data, the weights 1 … 20 scaled to average 1 once
     rng = np.random.default_rng(0)
     X, Xv = rng.normal(size=(40, 3)), rng.normal(size=(20, 3))
     y, yv, wv = rng.integers(0, 3, 40), rng.integers(0, 3, 20), np.arange(1.0, 21.0)
@@ -466,7 +465,7 @@ def test_val_loss_and_metrics_are_those_of_the_checked_path_bit_for_bit():
         seen = []
 
         def record(state, net=net, seen=seen):
-            seen.append((net.loss(*net.prepare(Xv, yv, wv)),
+            seen.append((net.loss(Xv, yv, wv),
                          ln.metrics.f1_macro(y, net.forward(X)), ln.metrics.f1_macro(yv, net.forward(Xv))))
 
         h = net.fit(X, y, epochs=4, validation_data=(Xv, yv, wv), metrics=["f1_macro"],

@@ -100,10 +100,6 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
     x, y, w = copy.prepare(X, y, sample_weight)  # the targets as the loss sees them
     copy.backprop(x, y, w, training=False)
     grads = [g.copy() for g in copy.gradients()]
-    # the differences' E runs on prepared arrays, unchecked. Weighted ones are prepared once more, as
-    # copy.loss(x, y, w) did for every E: scaling weights that already average 1 again can move them by an ulp,
-    # and the numeric gradients keep their numbers bit for bit
-    wd = w if w is None else copy.prepare(x, y, w)[2]
     rng = np.random.default_rng(seed)
     rows = []
     for name, p, g in zip(copy.parameter_names(), copy.parameters(), grads):
@@ -115,9 +111,9 @@ def gradcheck(net: Network, X: Any, y: Any, eps: float = 1e-6, tol: float = 1e-6
         for j, i in enumerate(idx):
             old = flat[i]
             flat[i] = old + eps
-            e_plus = copy.evaluate(x, y, wd)
+            e_plus = copy.evaluate(x, y, w)  # on the prepared arrays, unchecked
             flat[i] = old - eps
-            e_minus = copy.evaluate(x, y, wd)
+            e_minus = copy.evaluate(x, y, w)
             flat[i] = old
             numeric[j] = (e_plus - e_minus) / (2 * eps)
         analytic = g.reshape(-1)[idx]

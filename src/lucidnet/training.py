@@ -161,10 +161,6 @@ class _Run:
         self.net, self.opt, self.cbs, self.state, self.metric_fns = net, opt, cbs, state, metric_fns
         self.x, self.y, self.w = train
         self.val = val
-        # the validation loss's arrays. Weighted ones are prepared once more, as net.loss(*val) did every
-        # epoch: scaling weights that already average 1 again can move them by an ulp, and val_loss keeps its
-        # numbers bit for bit
-        self.val_loss_args = val if val is None or val[2] is None else net.prepare(*val)
         self.n = len(self.x)
         self.bs = self.n if batch_size is None else min(batch_size, self.n)
         self.shuffle, self.rng = shuffle, rng
@@ -219,8 +215,8 @@ class _Run:
             self.best_loss = loss
             self.good.save()
         logs = {"loss": loss}
-        if self.val_loss_args is not None:
-            logs["val_loss"] = net.evaluate(*self.val_loss_args)
+        if self.val is not None:
+            logs["val_loss"] = net.evaluate(*self.val)
         if self.metric_fns:
             o = net.output(self.x)
             for name, fn in self.metric_fns.items():
