@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from .checks import check_positive
+from .display.diagram import check_sample as check_row
 from .display.trace_html import trace_html
 from .layers import Dense
 from .trace_text import _Text
@@ -178,11 +179,7 @@ class Trace:
 
 def check_sample(record: Trace, sample: Any) -> int:
     """Return ``sample`` as a valid row index of the traced batch, or raise a clear error."""
-    if isinstance(sample, bool) or not isinstance(sample, (int, np.integer)):
-        raise TypeError(f"sample must be an integer row index, got {sample!r}")
-    if not 0 <= sample < record.n:
-        raise ValueError(f"sample must be in 0 … {record.n - 1} (the batch has {record.n} rows), got {sample}")
-    return int(sample)
+    return check_row(sample, record.n, "the batch has")
 
 
 def check_weight(record: Trace, weight: Any) -> tuple[int, int, int] | None:

@@ -60,7 +60,7 @@ def check_sample(sample: Any, rows: int, had: str = "the last pass had") -> int:
     """Return ``sample`` as a row index in 0 … rows − 1, or raise; ``had`` says whose rows they are.
 
     The one check of a sample row (display imports nothing outside itself, so it lives here, where
-    ``trace`` can reach it too: ``check_sample(sample, record.n, "the batch has")``).
+    ``trace.check_sample`` reaches it too).
 
     >>> check_sample(4, 4, "the batch has")
     Traceback (most recent call last):
