@@ -94,6 +94,7 @@ def test_options_list_the_registries_and_limits(client):
     assert {d["name"]: d["problem"] for d in o["datasets"]}["plane"] == "regression"
     assert [f["name"] for f in o["features"]] == ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"]
     assert {"sgd", "adam"} <= set(o["optimizers"])
+    assert o["auto_loss"] == {"classification": "bce", "regression": "mse"}  # heads.head_for's, for the page
     assert o["limits"] == {
         "max_layers": 8,
         "max_neurons": 16,

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from lucidnet.heads import head_for
 from lucidnet.optimizers import OPTIMIZERS
 from lucidnet.playground.config import (
     UPLOAD,
@@ -72,6 +73,9 @@ class Playground:
             "losses": {task: list(losses_for(task)) for task in ("classification", "regression")},
             "output_activations": list(hidden_activations()),
             "optimizers": list(OPTIMIZERS),
+            # what "auto" is for the built-in sets (two classes, or one value) until a session says (its init)
+            "auto_loss": {"classification": head_for("classification", 2).loss.name,
+                          "regression": head_for("regression", 1).loss.name},
             "limits": self.limits.to_dict(),
             "defaults": PlaygroundConfig().to_dict(),
             "previews": previews(),

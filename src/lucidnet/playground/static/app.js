@@ -458,7 +458,7 @@ function renderControls() {
   }
   $("#optimizer").value = c.optimizer;
   const losses = ["auto", ...S.options.losses[problem]];
-  const auto = S.init && c.loss === "auto" ? S.init.loss : (problem === "regression" ? "mse" : "bce");
+  const auto = S.init && c.loss === "auto" ? S.init.loss : S.options.auto_loss[problem];
   fillSelect($("#loss"), losses, (v) => (v === "auto" ? `auto (${auto})` : v));
   $("#loss").value = losses.includes(c.loss) ? c.loss : "auto";
   const same = c.activations.every((a) => a === c.activations[0]);
